@@ -1,0 +1,19 @@
+package org.clinloop.recommendation;
+
+/** Which way a proposal moves the dose. Names are model labels and audit values: never rename. */
+public enum Direction {
+    DECREASE(-1),
+    HOLD(0),
+    INCREASE(1);
+
+    private final int sign;
+
+    Direction(int sign) {
+        this.sign = sign;
+    }
+
+    /** -1, 0 or +1: the direction of the dose step. */
+    public int sign() {
+        return sign;
+    }
+}

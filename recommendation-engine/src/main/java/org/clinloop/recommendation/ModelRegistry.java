@@ -1,0 +1,31 @@
+package org.clinloop.recommendation;
+
+import java.util.List;
+import java.util.Optional;
+import org.clinloop.audit.Actor;
+
+/**
+ * Every model version with its provenance, metrics and lifecycle. Registration and activation
+ * are written to the audit log.
+ */
+public interface ModelRegistry {
+
+    /** Stores a trained model as a new CANDIDATE. */
+    ModelVersion register(TrainedModel trained, Actor registeredBy);
+
+    /**
+     * Makes a version ACTIVE: it must pass the promotion gates and {@code steward} must hold the
+     * model-steward role. The previously active version is RETIRED.
+     *
+     * @throws PromotionRefusedException when a gate or the sign-off fails
+     */
+    ModelVersion activate(String versionId, Actor steward);
+
+    /** The version whose proposals reach the safety rules, if any. */
+    Optional<TitrationModel> active();
+
+    Optional<ModelVersion> find(String versionId);
+
+    /** All versions, newest first. */
+    List<ModelVersion> versions();
+}

@@ -1,0 +1,38 @@
+package org.clinloop.recommendation;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the model may see about one patient at one moment.
+ *
+ * @param patientId        FHIR Patient id
+ * @param asOf             the moment of the decision; readings after it are not seen
+ * @param readings         recent readings, any order (sorted by effective time here)
+ * @param doseStep         current position on the dose ladder, 0 = lowest dose
+ * @param highestDoseStep  the top of the ladder
+ */
+public record PatientSnapshot(String patientId, Instant asOf, List<BloodPressureReading> readings, int doseStep,
+                              int highestDoseStep) {
+
+    public PatientSnapshot {
+        Objects.requireNonNull(patientId, "Patient id is required.");
+        Objects.requireNonNull(asOf, "Decision time is required.");
+        readings = readings.stream()
+                .filter(r -> !r.effective().isAfter(asOf))
+                .sorted(Comparator.comparing(BloodPressureReading::effective))
+                .toList();
+        if (readings.isEmpty()) {
+            throw new IllegalArgumentException("A snapshot needs at least one reading at or before " + asOf + ".");
+        }
+        if (highestDoseStep < 0 || doseStep < 0 || doseStep > highestDoseStep) {
+            throw new IllegalArgumentException("Expected 0 <= dose step <= " + highestDoseStep + ", found " + doseStep + ".");
+        }
+    }
+
+    public BloodPressureReading latest() {
+        return readings.get(readings.size() - 1);
+    }
+}

@@ -1,0 +1,69 @@
+package org.clinloop.recommendation;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.clinloop.audit.Fingerprints;
+
+/** Proposes one titration step with the active model. Proposes nothing when no model is active. */
+@ApplicationScoped
+public class Recommender {
+
+    @Inject
+    ModelRegistry registry;
+
+    public Optional<Recommendation> recommend(PatientSnapshot snapshot) {
+        return registry.active().map(model -> recommend(model, snapshot));
+    }
+
+    /** The pure function behind {@link #recommend(PatientSnapshot)}. */
+    public static Recommendation recommend(TitrationModel model, PatientSnapshot snapshot) {
+        TitrationFeatures features = FeatureExtractor.extract(snapshot);
+        Map<Direction, Double> probabilities = model.probabilities(features);
+        Direction direction = Direction.HOLD; // ties go to HOLD: no change unless the model prefers one
+        for (Direction d : Direction.values()) {
+            if (probabilities.get(d) > probabilities.get(direction)) {
+                direction = d;
+            }
+        }
+        int steps = direction == Direction.HOLD ? 0 : 1;
+        double p = probabilities.get(direction);
+        return new Recommendation(snapshot.patientId(), direction, steps, p, probabilities, features,
+                inputHash(snapshot), model.version(), rationale(features, snapshot, direction, p));
+    }
+
+    /** Hex SHA-256 of what the model saw, in the audit log's canonical JSON. */
+    public static String inputHash(PatientSnapshot s) {
+        List<Map<String, Object>> readings = new ArrayList<>();
+        for (BloodPressureReading r : s.readings()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("observation", String.valueOf(r.observationId()));
+            m.put("effective", r.effective().toString());
+            m.put("systolic", r.systolic());
+            m.put("diastolic", r.diastolic());
+            readings.add(m);
+        }
+        return Fingerprints.of(Map.of("patient", s.patientId(), "asOf", s.asOf().toString(),
+                "doseStep", s.doseStep(), "highestDoseStep", s.highestDoseStep(), "readings", readings));
+    }
+
+    static String rationale(TitrationFeatures f, PatientSnapshot s, Direction d, double p) {
+        String action = switch (d) {
+            case INCREASE -> "increase one step";
+            case DECREASE -> "decrease one step";
+            case HOLD -> "hold the current dose";
+        };
+        return String.format(Locale.ROOT,
+                "7-day mean %.0f/%.0f mm[Hg] from %d readings (target below %.0f/%.0f); last %.0f/%.0f; "
+                        + "%.0f%% above target; dose step %d of 0–%d → %s (p %.2f).",
+                f.value(FeatureExtractor.SBP_MEAN_7D), f.value(FeatureExtractor.DBP_MEAN_7D),
+                (int) f.value(FeatureExtractor.READINGS_7D), FeatureExtractor.TARGET_SYSTOLIC,
+                FeatureExtractor.TARGET_DIASTOLIC, s.latest().systolic(), s.latest().diastolic(),
+                100 * f.value(FeatureExtractor.SHARE_ABOVE_TARGET_7D), s.doseStep(), s.highestDoseStep(), action, p);
+    }
+}

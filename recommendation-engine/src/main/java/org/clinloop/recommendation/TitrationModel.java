@@ -1,0 +1,54 @@
+package org.clinloop.recommendation;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import org.tribuo.Model;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.impl.ArrayExample;
+
+/** A Tribuo classifier over {@link FeatureExtractor#modelInput} together with its registry entry. */
+public final class TitrationModel {
+
+    private static final String[] NAMES = FeatureExtractor.FEATURE_NAMES.toArray(String[]::new);
+
+    private final Model<Label> model;
+    private final ModelVersion version;
+
+    public TitrationModel(Model<Label> model, ModelVersion version) {
+        this.model = Objects.requireNonNull(model, "Model is required.");
+        this.version = Objects.requireNonNull(version, "Model version is required.");
+        if (!model.generatesProbabilities()) {
+            throw new IllegalArgumentException("Model " + version.id() + " must produce probabilities.");
+        }
+    }
+
+    public ModelVersion version() {
+        return version;
+    }
+
+    /** Class probabilities for every direction. */
+    public Map<Direction, Double> probabilities(TitrationFeatures features) {
+        Prediction<Label> prediction = model.predict(example(features));
+        Map<Direction, Double> out = new EnumMap<>(Direction.class);
+        for (Direction d : Direction.values()) {
+            Label scored = prediction.getOutputScores().get(d.name());
+            out.put(d, scored == null ? 0.0 : scored.getScore());
+        }
+        return out;
+    }
+
+    Model<Label> tribuoModel() {
+        return model;
+    }
+
+    static ArrayExample<Label> example(TitrationFeatures features) {
+        return new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, NAMES, FeatureExtractor.modelInput(features));
+    }
+
+    static ArrayExample<Label> example(TitrationFeatures features, Direction label) {
+        return new ArrayExample<>(new Label(label.name()), NAMES, FeatureExtractor.modelInput(features));
+    }
+}

@@ -1,0 +1,26 @@
+package org.clinloop.recommendation;
+
+import java.time.Instant;
+import java.util.Map;
+import org.tribuo.Model;
+import org.tribuo.classification.Label;
+
+/**
+ * A freshly trained model before registration.
+ *
+ * @param model          the Tribuo model
+ * @param algorithm      trainer description
+ * @param provenanceJson the Tribuo provenance, marshalled to JSON
+ * @param provenanceHash hex SHA-256 of {@code provenanceJson}
+ * @param datasetHash    hex SHA-256 of the training examples
+ * @param seed           the seed of cohort split and trainer
+ * @param trainedAt      when training finished
+ * @param metrics        held-out metrics
+ */
+public record TrainedModel(Model<Label> model, String algorithm, String provenanceJson, String provenanceHash,
+                           String datasetHash, long seed, Instant trainedAt, Map<String, Double> metrics) {
+
+    public TrainedModel {
+        metrics = Map.copyOf(metrics);
+    }
+}

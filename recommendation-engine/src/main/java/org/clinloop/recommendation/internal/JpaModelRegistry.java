@@ -1,0 +1,142 @@
+package org.clinloop.recommendation.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.clinloop.audit.Actor;
+import org.clinloop.audit.AuditEvent;
+import org.clinloop.audit.AuditEventType;
+import org.clinloop.audit.AuditLog;
+import org.clinloop.recommendation.ModelRegistry;
+import org.clinloop.recommendation.ModelStatus;
+import org.clinloop.recommendation.ModelVersion;
+import org.clinloop.recommendation.PromotionGates;
+import org.clinloop.recommendation.PromotionRefusedException;
+import org.clinloop.recommendation.TitrationModel;
+import org.clinloop.recommendation.TrainedModel;
+import org.tribuo.Model;
+import org.tribuo.classification.Label;
+import org.tribuo.protos.core.ModelProto;
+
+/** {@link ModelRegistry} in the shared database; the active model is deserialized once per version. */
+@ApplicationScoped
+public class JpaModelRegistry implements ModelRegistry {
+
+    static final String MODEL_STEWARD = "model-steward";
+
+    @PersistenceContext(unitName = "clinloop")
+    EntityManager em;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    Clock clock;
+
+    private volatile TitrationModel cached;
+
+    @Override
+    @Transactional
+    public ModelVersion register(TrainedModel trained, Actor registeredBy) {
+        long count = em.createQuery("select count(m) from ModelVersionRecord m", Long.class).getSingleResult();
+        int ordinal = (int) count + 1;
+        String id = "titration-lr-" + ordinal;
+        ModelVersionRecord row = new ModelVersionRecord(id, ordinal, trained.algorithm(), trained.provenanceJson(),
+                trained.provenanceHash(), trained.datasetHash(), trained.seed(), trained.trainedAt(), trained.metrics(),
+                trained.model().serialize().toByteArray(), registeredBy.id());
+        em.persist(row);
+        ModelVersion version = row.toVersion();
+        audit.append(AuditEvent.of(AuditEventType.MODEL_REGISTERED, registeredBy, null, Map.of(
+                "model", id, "algorithm", trained.algorithm(), "provenanceHash", trained.provenanceHash(),
+                "datasetHash", trained.datasetHash(), "seed", trained.seed(), "metrics", trained.metrics())));
+        return version;
+    }
+
+    @Override
+    @Transactional
+    public ModelVersion activate(String versionId, Actor steward) {
+        ModelVersionRecord row = em.find(ModelVersionRecord.class, versionId, LockModeType.PESSIMISTIC_WRITE);
+        if (row == null) {
+            throw new PromotionRefusedException(versionId, List.of("expected a registered model version, found none"));
+        }
+        List<String> refusals = new ArrayList<>();
+        if (!steward.hasRole(MODEL_STEWARD)) {
+            refusals.add("expected sign-off by a model steward, found " + steward.id() + " with roles " + steward.roles());
+        }
+        if (row.status() == ModelStatus.RETIRED || row.status() == ModelStatus.ACTIVE) {
+            refusals.add("expected a CANDIDATE or SHADOW version, found " + row.status());
+        }
+        refusals.addAll(PromotionGates.DEFAULT.failures(row.toVersion()));
+        if (!refusals.isEmpty()) {
+            throw new PromotionRefusedException(versionId, refusals);
+        }
+        String previous = null;
+        for (ModelVersionRecord active : em.createQuery(
+                "select m from ModelVersionRecord m where m.status = :s", ModelVersionRecord.class)
+                .setParameter("s", ModelStatus.ACTIVE).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()) {
+            active.retire();
+            previous = active.id();
+        }
+        row.activate(steward.id(), clock.instant());
+        ModelVersion version = row.toVersion();
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("model", versionId);
+        detail.put("provenanceHash", version.provenanceHash());
+        detail.put("gates", PromotionGates.DEFAULT);
+        detail.put("metrics", version.metrics());
+        detail.put("signedOffBy", steward.id());
+        detail.put("retired", String.valueOf(previous));
+        audit.append(AuditEvent.of(AuditEventType.MODEL_ACTIVATED, steward, null, detail));
+        return version;
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<TitrationModel> active() {
+        List<ModelVersionRecord> rows = em.createQuery(
+                "select m from ModelVersionRecord m where m.status = :s", ModelVersionRecord.class)
+                .setParameter("s", ModelStatus.ACTIVE).getResultList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        ModelVersionRecord row = rows.get(0);
+        TitrationModel current = cached;
+        if (current == null || !current.version().id().equals(row.id())) {
+            current = new TitrationModel(deserialize(row), row.toVersion());
+            cached = current;
+        }
+        return Optional.of(current);
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<ModelVersion> find(String versionId) {
+        return Optional.ofNullable(em.find(ModelVersionRecord.class, versionId)).map(ModelVersionRecord::toVersion);
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<ModelVersion> versions() {
+        return em.createQuery("select m from ModelVersionRecord m order by m.ordinal desc", ModelVersionRecord.class)
+                .getResultList().stream().map(ModelVersionRecord::toVersion).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Model<Label> deserialize(ModelVersionRecord row) {
+        try {
+            return (Model<Label>) Model.deserialize(ModelProto.parseFrom(row.modelProto()));
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("Model " + row.id() + " cannot be read back: " + e.getMessage(), e);
+        }
+    }
+}

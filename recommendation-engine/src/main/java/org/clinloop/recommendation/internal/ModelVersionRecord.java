@@ -1,0 +1,113 @@
+package org.clinloop.recommendation.internal;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.clinloop.audit.EntryCodec;
+import org.clinloop.recommendation.ModelStatus;
+import org.clinloop.recommendation.ModelVersion;
+
+/** Row of {@code model_version}: the serialized Tribuo model with its provenance and metrics. */
+@Entity
+@Table(name = "model_version")
+public class ModelVersionRecord {
+
+    @Id
+    @Column(name = "id", length = 64)
+    private String id;
+
+    @Column(name = "ordinal", nullable = false)
+    private int ordinal;
+
+    @Column(name = "algorithm", nullable = false, length = 400)
+    private String algorithm;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "status", nullable = false, length = 16)
+    private ModelStatus status;
+
+    @Column(name = "provenance_json", nullable = false, length = 4194304)
+    private String provenanceJson;
+
+    @Column(name = "provenance_hash", nullable = false, length = 64)
+    private String provenanceHash;
+
+    @Column(name = "dataset_hash", nullable = false, length = 64)
+    private String datasetHash;
+
+    @Column(name = "seed", nullable = false)
+    private long seed;
+
+    @Column(name = "trained_at", nullable = false)
+    private Instant trainedAt;
+
+    @Column(name = "metrics_json", nullable = false, length = 65536)
+    private String metricsJson;
+
+    @Column(name = "model_proto", nullable = false)
+    private byte[] modelProto;
+
+    @Column(name = "registered_by", nullable = false, length = 200)
+    private String registeredBy;
+
+    @Column(name = "activated_by", length = 200)
+    private String activatedBy;
+
+    @Column(name = "activated_at")
+    private Instant activatedAt;
+
+    protected ModelVersionRecord() {
+    }
+
+    ModelVersionRecord(String id, int ordinal, String algorithm, String provenanceJson, String provenanceHash,
+                       String datasetHash, long seed, Instant trainedAt, Map<String, Double> metrics,
+                       byte[] modelProto, String registeredBy) {
+        this.id = id;
+        this.ordinal = ordinal;
+        this.algorithm = algorithm;
+        this.status = ModelStatus.CANDIDATE;
+        this.provenanceJson = provenanceJson;
+        this.provenanceHash = provenanceHash;
+        this.datasetHash = datasetHash;
+        this.seed = seed;
+        this.trainedAt = trainedAt;
+        this.metricsJson = EntryCodec.canonicalDetail(metrics);
+        this.modelProto = modelProto.clone();
+        this.registeredBy = registeredBy;
+    }
+
+    String id() {
+        return id;
+    }
+
+    ModelStatus status() {
+        return status;
+    }
+
+    byte[] modelProto() {
+        return modelProto.clone();
+    }
+
+    void activate(String steward, Instant at) {
+        this.status = ModelStatus.ACTIVE;
+        this.activatedBy = steward;
+        this.activatedAt = at;
+    }
+
+    void retire() {
+        this.status = ModelStatus.RETIRED;
+    }
+
+    ModelVersion toVersion() {
+        Map<String, Double> metrics = new HashMap<>();
+        EntryCodec.parseDetail(metricsJson).forEach((k, v) -> metrics.put(k, ((Number) v).doubleValue()));
+        return new ModelVersion(id, algorithm, status, provenanceHash, datasetHash, seed, trainedAt, metrics,
+                activatedBy, activatedAt);
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * The recommendation engine: from a patient's recent readings and current regimen to a proposed
+ * titration step, with the model version and provenance that produced it.
+ *
+ * <p>Public surface: {@link org.clinloop.recommendation.Recommender} proposes,
+ * {@link org.clinloop.recommendation.PatientSnapshot} is what it sees,
+ * {@link org.clinloop.recommendation.Recommendation} is what it says,
+ * {@link org.clinloop.recommendation.ModelRegistry} holds model versions and their lifecycle.
+ * {@link org.clinloop.recommendation.SyntheticCohort} and
+ * {@link org.clinloop.recommendation.TitrationPolicy} generate the seeded training data;
+ * {@link org.clinloop.recommendation.ModelTrainer} turns it into a registered candidate.
+ *
+ * <p>The engine never acts: a recommendation becomes a dose change only through the safety
+ * rules of {@code approval-workflow}.
+ */
+package org.clinloop.recommendation;
