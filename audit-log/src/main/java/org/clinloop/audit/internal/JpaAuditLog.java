@@ -34,7 +34,7 @@ public class JpaAuditLog implements AuditLog {
     @Override
     @Transactional(Transactional.TxType.REQUIRED)
     public AuditEntry append(AuditEvent event) {
-        AuditHeadRecord head = em.find(AuditHeadRecord.class, AuditHeadRecord.SINGLETON,
+        AuditHeadRow head = em.find(AuditHeadRow.class, AuditHeadRow.SINGLETON,
                 LockModeType.PESSIMISTIC_WRITE);
         if (head == null) {
             throw new IllegalStateException("The audit_head row is missing: the audit schema was not migrated.");
@@ -46,7 +46,7 @@ public class JpaAuditLog implements AuditLog {
                 sequence, at, event.type(), event.actor().id(), event.patientId(), detail));
         AuditEntry entry = new AuditEntry(sequence, EntryCodec.CURRENT_FORMAT, at, event.type(), event.actor().id(),
                 event.patientId(), detail, head.lastHash(), hash);
-        em.persist(new AuditEntryRecord(entry));
+        em.persist(new AuditEntryRow(entry));
         head.advance(sequence, hash);
         return entry;
     }
@@ -57,13 +57,13 @@ public class JpaAuditLog implements AuditLog {
         ChainVerifier verifier = new ChainVerifier();
         long after = 0;
         while (true) {
-            List<AuditEntryRecord> page = em.createQuery(
-                            "select e from AuditEntryRecord e where e.sequence > :after order by e.sequence",
-                            AuditEntryRecord.class)
+            List<AuditEntryRow> page = em.createQuery(
+                            "select e from AuditEntryRow e where e.sequence > :after order by e.sequence",
+                            AuditEntryRow.class)
                     .setParameter("after", after)
                     .setMaxResults(PAGE)
                     .getResultList();
-            for (AuditEntryRecord row : page) {
+            for (AuditEntryRow row : page) {
                 AuditEntry entry = row.toEntry();
                 after = entry.sequence();
                 if (!verifier.accept(entry)) {
@@ -75,7 +75,7 @@ public class JpaAuditLog implements AuditLog {
                 break;
             }
         }
-        AuditHeadRecord head = em.find(AuditHeadRecord.class, AuditHeadRecord.SINGLETON);
+        AuditHeadRow head = em.find(AuditHeadRow.class, AuditHeadRow.SINGLETON);
         verifier.expectHead(head.lastSequence(), head.lastHash());
         return verifier.result();
     }
@@ -83,15 +83,15 @@ public class JpaAuditLog implements AuditLog {
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<AuditEntry> read(AuditQuery query) {
-        StringBuilder jpql = new StringBuilder("select e from AuditEntryRecord e where 1 = 1");
+        StringBuilder jpql = new StringBuilder("select e from AuditEntryRow e where 1 = 1");
         query.patient().ifPresent(p -> jpql.append(" and e.patientId = :patient"));
         query.eventType().ifPresent(t -> jpql.append(" and e.type = :type"));
         jpql.append(" order by e.sequence desc");
-        TypedQuery<AuditEntryRecord> q = em.createQuery(jpql.toString(), AuditEntryRecord.class);
+        TypedQuery<AuditEntryRow> q = em.createQuery(jpql.toString(), AuditEntryRow.class);
         query.patient().ifPresent(p -> q.setParameter("patient", p));
         query.eventType().ifPresent(t -> q.setParameter("type", t));
         List<AuditEntry> out = new ArrayList<>();
-        for (AuditEntryRecord row : q.setMaxResults(query.limit()).getResultList()) {
+        for (AuditEntryRow row : q.setMaxResults(query.limit()).getResultList()) {
             out.add(row.toEntry());
         }
         return out;

@@ -48,10 +48,10 @@ public class JpaModelRegistry implements ModelRegistry {
     @Override
     @Transactional
     public ModelVersion register(TrainedModel trained, Actor registeredBy) {
-        long count = em.createQuery("select count(m) from ModelVersionRecord m", Long.class).getSingleResult();
+        long count = em.createQuery("select count(m) from ModelVersionRow m", Long.class).getSingleResult();
         int ordinal = (int) count + 1;
         String id = "titration-lr-" + ordinal;
-        ModelVersionRecord row = new ModelVersionRecord(id, ordinal, trained.algorithm(), trained.provenanceJson(),
+        ModelVersionRow row = new ModelVersionRow(id, ordinal, trained.algorithm(), trained.provenanceJson(),
                 trained.provenanceHash(), trained.datasetHash(), trained.seed(), trained.trainedAt(), trained.metrics(),
                 trained.model().serialize().toByteArray(), registeredBy.id());
         em.persist(row);
@@ -65,7 +65,7 @@ public class JpaModelRegistry implements ModelRegistry {
     @Override
     @Transactional
     public ModelVersion activate(String versionId, Actor steward) {
-        ModelVersionRecord row = em.find(ModelVersionRecord.class, versionId, LockModeType.PESSIMISTIC_WRITE);
+        ModelVersionRow row = em.find(ModelVersionRow.class, versionId, LockModeType.PESSIMISTIC_WRITE);
         if (row == null) {
             throw new PromotionRefusedException(versionId, List.of("expected a registered model version, found none"));
         }
@@ -81,8 +81,8 @@ public class JpaModelRegistry implements ModelRegistry {
             throw new PromotionRefusedException(versionId, refusals);
         }
         String previous = null;
-        for (ModelVersionRecord active : em.createQuery(
-                "select m from ModelVersionRecord m where m.status = :s", ModelVersionRecord.class)
+        for (ModelVersionRow active : em.createQuery(
+                "select m from ModelVersionRow m where m.status = :s", ModelVersionRow.class)
                 .setParameter("s", ModelStatus.ACTIVE).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()) {
             active.retire();
             previous = active.id();
@@ -103,13 +103,13 @@ public class JpaModelRegistry implements ModelRegistry {
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<TitrationModel> active() {
-        List<ModelVersionRecord> rows = em.createQuery(
-                "select m from ModelVersionRecord m where m.status = :s", ModelVersionRecord.class)
+        List<ModelVersionRow> rows = em.createQuery(
+                "select m from ModelVersionRow m where m.status = :s", ModelVersionRow.class)
                 .setParameter("s", ModelStatus.ACTIVE).getResultList();
         if (rows.isEmpty()) {
             return Optional.empty();
         }
-        ModelVersionRecord row = rows.get(0);
+        ModelVersionRow row = rows.get(0);
         TitrationModel current = cached;
         if (current == null || !current.version().id().equals(row.id())) {
             current = new TitrationModel(deserialize(row), row.toVersion());
@@ -121,18 +121,18 @@ public class JpaModelRegistry implements ModelRegistry {
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<ModelVersion> find(String versionId) {
-        return Optional.ofNullable(em.find(ModelVersionRecord.class, versionId)).map(ModelVersionRecord::toVersion);
+        return Optional.ofNullable(em.find(ModelVersionRow.class, versionId)).map(ModelVersionRow::toVersion);
     }
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<ModelVersion> versions() {
-        return em.createQuery("select m from ModelVersionRecord m order by m.ordinal desc", ModelVersionRecord.class)
-                .getResultList().stream().map(ModelVersionRecord::toVersion).toList();
+        return em.createQuery("select m from ModelVersionRow m order by m.ordinal desc", ModelVersionRow.class)
+                .getResultList().stream().map(ModelVersionRow::toVersion).toList();
     }
 
     @SuppressWarnings("unchecked")
-    private static Model<Label> deserialize(ModelVersionRecord row) {
+    private static Model<Label> deserialize(ModelVersionRow row) {
         try {
             return (Model<Label>) Model.deserialize(ModelProto.parseFrom(row.modelProto()));
         } catch (InvalidProtocolBufferException e) {

@@ -13,7 +13,7 @@ import org.clinloop.audit.AuditEventType;
 /** Row of {@code audit_entry}. Written once; the database refuses updates and deletes. */
 @Entity
 @Table(name = "audit_entry")
-public class AuditEntryRecord {
+public class AuditEntryRow {
 
     @Id
     @Column(name = "sequence_no")
@@ -44,10 +44,10 @@ public class AuditEntryRecord {
     @Column(name = "entry_hash", nullable = false, length = 64)
     private String hash;
 
-    protected AuditEntryRecord() {
+    protected AuditEntryRow() {
     }
 
-    AuditEntryRecord(AuditEntry entry) {
+    AuditEntryRow(AuditEntry entry) {
         this.sequence = entry.sequence();
         this.formatVersion = entry.formatVersion();
         this.recordedAt = entry.recordedAt();

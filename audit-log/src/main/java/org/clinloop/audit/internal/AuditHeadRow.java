@@ -11,7 +11,7 @@ import jakarta.persistence.Table;
  */
 @Entity
 @Table(name = "audit_head")
-public class AuditHeadRecord {
+public class AuditHeadRow {
 
     static final int SINGLETON = 1;
 
@@ -25,7 +25,7 @@ public class AuditHeadRecord {
     @Column(name = "last_hash", nullable = false, length = 64)
     private String lastHash;
 
-    protected AuditHeadRecord() {
+    protected AuditHeadRow() {
     }
 
     long lastSequence() {

@@ -16,7 +16,7 @@ import org.clinloop.recommendation.ModelVersion;
 /** Row of {@code model_version}: the serialized Tribuo model with its provenance and metrics. */
 @Entity
 @Table(name = "model_version")
-public class ModelVersionRecord {
+public class ModelVersionRow {
 
     @Id
     @Column(name = "id", length = 64)
@@ -62,10 +62,10 @@ public class ModelVersionRecord {
     @Column(name = "activated_at")
     private Instant activatedAt;
 
-    protected ModelVersionRecord() {
+    protected ModelVersionRow() {
     }
 
-    ModelVersionRecord(String id, int ordinal, String algorithm, String provenanceJson, String provenanceHash,
+    ModelVersionRow(String id, int ordinal, String algorithm, String provenanceJson, String provenanceHash,
                        String datasetHash, long seed, Instant trainedAt, Map<String, Double> metrics,
                        byte[] modelProto, String registeredBy) {
         this.id = id;

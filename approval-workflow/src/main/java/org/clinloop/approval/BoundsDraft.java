@@ -1,0 +1,16 @@
+package org.clinloop.approval;
+
+/**
+ * Bounds as a clinician writes them, before they are versioned and signed.
+ *
+ * @param protocol        protocol id (fixes the hard limits)
+ * @param lowestStep      lowest dose step for automatic changes
+ * @param highestStep     highest dose step for automatic changes
+ * @param maxAutoSteps    largest automatic change, in steps
+ * @param systolicFloor   no increase below this systolic, mm[Hg]
+ * @param minConfidence   model probability needed for automatic delivery
+ * @param autonomyEnabled whether any change may be delivered without approval
+ */
+public record BoundsDraft(String protocol, int lowestStep, int highestStep, int maxAutoSteps, double systolicFloor,
+                          double minConfidence, boolean autonomyEnabled) {
+}

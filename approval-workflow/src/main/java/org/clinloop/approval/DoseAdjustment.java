@@ -1,0 +1,29 @@
+package org.clinloop.approval;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * A dose change delivered to the patient's app (FHIR MedicationRequest, intent order).
+ *
+ * @param id             adjustment id
+ * @param patientId      the patient
+ * @param proposalId     the proposal it came from
+ * @param fromStep       previous dose step
+ * @param toStep         new dose step
+ * @param medication     drug name
+ * @param rxNormCode     RxNorm ingredient code
+ * @param dose           new daily dose
+ * @param unit           UCUM unit of the dose
+ * @param route          AUTO (inside the bounds) or APPROVED (by a named clinician)
+ * @param approvedBy     the clinician who approved it, or null for AUTO
+ * @param createdAt      when it was issued
+ * @param acknowledgedAt when the patient's app acknowledged it, or null
+ */
+public record DoseAdjustment(String id, String patientId, String proposalId, int fromStep, int toStep,
+                             String medication, String rxNormCode, BigDecimal dose, String unit, String route,
+                             String approvedBy, Instant createdAt, Instant acknowledgedAt) {
+
+    public static final String AUTO = "AUTO";
+    public static final String APPROVED = "APPROVED";
+}

@@ -1,0 +1,164 @@
+package org.clinloop.approval;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.clinloop.approval.internal.WorkflowStore;
+import org.clinloop.audit.Actor;
+import org.clinloop.audit.AuditEvent;
+import org.clinloop.audit.AuditEventType;
+import org.clinloop.audit.AuditLog;
+import org.clinloop.recommendation.BloodPressureReading;
+import org.clinloop.recommendation.PatientSnapshot;
+import org.clinloop.recommendation.Recommendation;
+import org.clinloop.recommendation.Recommender;
+
+/**
+ * One accepted reading in, one recorded decision out: propose, decide the tier, then deliver,
+ * queue or block, raising alerts whatever the model says. Runs in the caller's transaction, so
+ * the reading, the proposal, the decision and its audit entries commit together or not at all.
+ */
+@ApplicationScoped
+public class TitrationWorkflow {
+
+    static final Actor ENGINE = Actor.system("recommendation-engine");
+    static final Actor RULES = Actor.system("approval-workflow");
+
+    @Inject
+    Recommender recommender;
+    @Inject
+    SafetyRules rules;
+    @Inject
+    WorkflowStore store;
+    @Inject
+    AuditLog audit;
+    @Inject
+    CareTeam careTeam;
+    @Inject
+    Clock clock;
+
+    /**
+     * Decides what to do after {@code trigger} was accepted.
+     *
+     * @param patientId the patient
+     * @param history   the patient's recent readings, including {@code trigger}
+     * @param trigger   the reading just accepted
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public WorkflowOutcome onReading(String patientId, List<BloodPressureReading> history,
+                                     BloodPressureReading trigger) {
+        Instant now = clock.instant();
+        Optional<Regimen> regimen = store.lockRegimen(patientId);
+        SafetyBounds bounds = store.activeBounds(patientId)
+                .orElseGet(() -> SafetyBounds.protocolDefault(patientId, regimen
+                        .map(r -> Protocols.require(r.protocol())).orElse(ProtocolLimits.HYPERTENSION_ACEI)));
+        ProtocolLimits limits = Protocols.require(bounds.protocol());
+
+        if (regimen.isEmpty()) {
+            return skipped(patientId, trigger, bounds, limits, now, "no current regimen on record for this patient");
+        }
+        PatientSnapshot snapshot = new PatientSnapshot(patientId, trigger.effective(), history,
+                regimen.get().doseStep(), limits.ladder().highestStep());
+        Optional<Recommendation> proposed = recommender.recommend(snapshot);
+        if (proposed.isEmpty()) {
+            return skipped(patientId, trigger, bounds, limits, now, "no ACTIVE model version");
+        }
+        Recommendation rec = proposed.get();
+        int from = regimen.get().doseStep();
+        ProposedStep step = new ProposedStep(from, from + rec.stepChange(), rec.probability());
+        TierDecision decision = rules.evaluate(step, bounds, limits, trigger);
+
+        String proposalId = UUID.randomUUID().toString();
+        store.saveProposal(proposalId, now, trigger.observationId(), rec, decision);
+        audit.append(AuditEvent.of(AuditEventType.PROPOSAL_MADE, ENGINE, patientId, proposalDetail(proposalId, trigger, rec)));
+        audit.append(AuditEvent.of(AuditEventType.TIER_DECIDED, RULES, patientId, decisionDetail(proposalId, decision, bounds)));
+
+        String taskId = null;
+        String adjustmentId = null;
+        switch (decision.tier()) {
+            case AUTO -> adjustmentId = Delivery.deliver(store, audit, limits, regimen.get(), proposalId, step.toStep(),
+                    null, RULES, now).id();
+            case NEEDS_APPROVAL -> taskId = queue(patientId, proposalId, decision, now);
+            case BLOCKED, NO_CHANGE -> {
+                // Nothing reaches the patient; BLOCKED carries its alert below.
+            }
+        }
+        List<SafetyAlert> alerts = raise(patientId, proposalId, trigger, decision, now);
+        return new WorkflowOutcome(proposalId, rec, decision, taskId, adjustmentId, alerts, null);
+    }
+
+    private WorkflowOutcome skipped(String patientId, BloodPressureReading trigger, SafetyBounds bounds,
+                                    ProtocolLimits limits, Instant now, String reason) {
+        TierDecision alertsOnly = rules.evaluate(null, bounds, limits, trigger);
+        audit.append(AuditEvent.of(AuditEventType.PROPOSAL_SKIPPED, ENGINE, patientId, Map.of(
+                "observation", String.valueOf(trigger.observationId()), "reason", reason,
+                "rulesFired", alertsOnly.fired(), "rulesVersion", alertsOnly.rulesVersion())));
+        List<SafetyAlert> alerts = raise(patientId, null, trigger, alertsOnly, now);
+        return new WorkflowOutcome(null, null, alertsOnly, null, null, alerts, reason);
+    }
+
+    private String queue(String patientId, String proposalId, TierDecision decision, Instant now) {
+        String taskId = UUID.randomUUID().toString();
+        TaskPriority priority = decision.urgent() ? TaskPriority.STAT
+                : decision.alerts().isEmpty() ? TaskPriority.ROUTINE : TaskPriority.URGENT;
+        String owner = careTeam.responsiblePractitioner(patientId).orElse(null);
+        store.saveTask(taskId, proposalId, patientId, priority, owner, now);
+        audit.append(AuditEvent.of(AuditEventType.TASK_QUEUED, RULES, patientId, Map.of(
+                "task", taskId, "proposal", proposalId, "priority", priority.name(), "owner", String.valueOf(owner))));
+        return taskId;
+    }
+
+    private List<SafetyAlert> raise(String patientId, String proposalId, BloodPressureReading trigger,
+                                    TierDecision decision, Instant now) {
+        List<SafetyAlert> out = new ArrayList<>();
+        for (Alert a : decision.alerts()) {
+            SafetyAlert alert = new SafetyAlert(UUID.randomUUID().toString(), patientId, proposalId,
+                    String.valueOf(trigger.observationId()), a.code(), a.severity(), a.detail(), now);
+            store.saveAlert(alert);
+            audit.append(AuditEvent.of(AuditEventType.ALERT_RAISED, RULES, patientId, Map.of(
+                    "alert", alert.id(), "code", a.code(), "severity", a.severity(), "detail", a.detail(),
+                    "observation", alert.triggerObservation(), "proposal", String.valueOf(proposalId))));
+            out.add(alert);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> proposalDetail(String proposalId, BloodPressureReading trigger,
+                                                      Recommendation rec) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("proposal", proposalId);
+        d.put("observation", String.valueOf(trigger.observationId()));
+        d.put("inputHash", rec.inputHash());
+        d.put("features", rec.features().values());
+        d.put("missingFeatures", List.copyOf(rec.features().missing()));
+        d.put("model", Map.of("id", rec.model().id(), "provenanceHash", rec.model().provenanceHash(),
+                "algorithm", rec.model().algorithm(), "datasetHash", rec.model().datasetHash()));
+        d.put("direction", rec.direction().name());
+        d.put("steps", rec.steps());
+        d.put("probabilities", rec.probabilities());
+        d.put("rationale", rec.rationale());
+        return d;
+    }
+
+    private static Map<String, Object> decisionDetail(String proposalId, TierDecision decision, SafetyBounds bounds) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("proposal", proposalId);
+        d.put("tier", decision.tier().name());
+        d.put("fromStep", decision.fromStep());
+        d.put("toStep", decision.toStep());
+        d.put("rulesFired", decision.fired());
+        d.put("alerts", decision.alerts());
+        d.put("rulesVersion", decision.rulesVersion());
+        d.put("boundsVersion", decision.boundsVersion());
+        d.put("bounds", bounds);
+        return d;
+    }
+}

@@ -1,0 +1,170 @@
+package org.clinloop.approval.internal;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.clinloop.approval.ApprovalTask;
+import org.clinloop.approval.DoseAdjustment;
+import org.clinloop.approval.Protocols;
+import org.clinloop.approval.Regimen;
+import org.clinloop.approval.SafetyAlert;
+import org.clinloop.approval.SafetyBounds;
+import org.clinloop.approval.TaskPriority;
+import org.clinloop.approval.TaskStatus;
+import org.clinloop.approval.TierDecision;
+import org.clinloop.recommendation.Recommendation;
+
+/**
+ * Persistence of the approval workflow. Joins the caller's transaction; rows never leave this
+ * package, only the public records do.
+ */
+@ApplicationScoped
+public class WorkflowStore {
+
+    @PersistenceContext(unitName = "clinloop")
+    EntityManager em;
+
+    // --- bounds and regimen -------------------------------------------------------------
+
+    public Optional<SafetyBounds> activeBounds(String patientId) {
+        return em.createQuery("select b from BoundsRow b where b.patientId = :p and b.active = true", BoundsRow.class)
+                .setParameter("p", patientId).getResultStream().findFirst().map(BoundsRow::toBounds);
+    }
+
+    public List<SafetyBounds> boundsHistory(String patientId) {
+        return em.createQuery("select b from BoundsRow b where b.patientId = :p order by b.version desc", BoundsRow.class)
+                .setParameter("p", patientId).getResultStream().map(BoundsRow::toBounds).toList();
+    }
+
+    public int nextBoundsVersion(String patientId) {
+        Integer max = em.createQuery("select max(b.version) from BoundsRow b where b.patientId = :p", Integer.class)
+                .setParameter("p", patientId).getSingleResult();
+        return max == null ? 1 : max + 1;
+    }
+
+    /** Stores a new version and makes it the only active one. */
+    public void activate(SafetyBounds bounds) {
+        for (BoundsRow row : em.createQuery(
+                        "select b from BoundsRow b where b.patientId = :p and b.active = true", BoundsRow.class)
+                .setParameter("p", bounds.patientId()).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()) {
+            row.deactivate();
+        }
+        em.persist(new BoundsRow(bounds));
+    }
+
+    /** The regimen, locked until the transaction ends: decisions about one patient never interleave. */
+    public Optional<Regimen> lockRegimen(String patientId) {
+        return Optional.ofNullable(em.find(RegimenRow.class, patientId, LockModeType.PESSIMISTIC_WRITE))
+                .map(RegimenRow::toRegimen);
+    }
+
+    public Optional<Regimen> regimen(String patientId) {
+        return Optional.ofNullable(em.find(RegimenRow.class, patientId)).map(RegimenRow::toRegimen);
+    }
+
+    public void saveRegimen(Regimen regimen) {
+        RegimenRow row = em.find(RegimenRow.class, regimen.patientId(), LockModeType.PESSIMISTIC_WRITE);
+        if (row == null) {
+            em.persist(new RegimenRow(regimen));
+        } else {
+            row.set(regimen);
+        }
+    }
+
+    // --- proposals, tasks, adjustments, alerts --------------------------------------------
+
+    public void saveProposal(String id, Instant at, String triggerObservation, Recommendation r, TierDecision d) {
+        em.persist(new ProposalRow(id, at, triggerObservation, r, d));
+    }
+
+    public void saveTask(String id, String proposalId, String patientId, TaskPriority priority, String owner,
+                         Instant at) {
+        em.persist(new TaskRow(id, proposalId, patientId, priority, owner, at));
+    }
+
+    public void saveAdjustment(DoseAdjustment adjustment) {
+        em.persist(new AdjustmentRow(adjustment));
+    }
+
+    public void saveAlert(SafetyAlert alert) {
+        em.persist(new AlertRow(alert));
+    }
+
+    public Optional<ApprovalTask> task(String taskId) {
+        return Optional.ofNullable(em.find(TaskRow.class, taskId)).map(this::view);
+    }
+
+    /** Locks the task row: of two clinicians acting at once, the second sees the first's decision. */
+    public Optional<ApprovalTask> lockTask(String taskId) {
+        return Optional.ofNullable(em.find(TaskRow.class, taskId, LockModeType.PESSIMISTIC_WRITE)).map(this::view);
+    }
+
+    public ApprovalTask decide(String taskId, TaskStatus outcome, String by, Instant at, String reasonCode,
+                               String note) {
+        TaskRow row = em.find(TaskRow.class, taskId, LockModeType.PESSIMISTIC_WRITE);
+        row.decide(outcome, by, at, reasonCode, note);
+        return view(row);
+    }
+
+    public List<ApprovalTask> tasksOwnedBy(String practitionerId, TaskStatus status, int limit) {
+        StringBuilder jpql = new StringBuilder("select t from TaskRow t where t.ownerPractitioner = :o");
+        if (status != null) {
+            jpql.append(" and t.status = :s");
+        }
+        jpql.append(" order by case when t.priority = :stat then 0 when t.priority = :urgent then 1 else 2 end,"
+                + " t.createdAt asc");
+        TypedQuery<TaskRow> q = em.createQuery(jpql.toString(), TaskRow.class).setParameter("o", practitionerId)
+                .setParameter("stat", TaskPriority.STAT).setParameter("urgent", TaskPriority.URGENT);
+        if (status != null) {
+            q.setParameter("s", status);
+        }
+        return q.setMaxResults(limit).getResultStream().map(this::view).toList();
+    }
+
+    public List<ApprovalTask> tasksForPatient(String patientId, int limit) {
+        return em.createQuery("select t from TaskRow t where t.patientId = :p order by t.createdAt desc", TaskRow.class)
+                .setParameter("p", patientId).setMaxResults(limit).getResultStream().map(this::view).toList();
+    }
+
+    public List<DoseAdjustment> adjustmentsFor(String patientId, int limit) {
+        return em.createQuery("select a from AdjustmentRow a where a.patientId = :p order by a.createdAt desc",
+                        AdjustmentRow.class)
+                .setParameter("p", patientId).setMaxResults(limit).getResultStream()
+                .map(AdjustmentRow::toAdjustment).toList();
+    }
+
+    public Optional<DoseAdjustment> adjustment(String id) {
+        return Optional.ofNullable(em.find(AdjustmentRow.class, id)).map(AdjustmentRow::toAdjustment);
+    }
+
+    /** Sets the acknowledgement time once; returns false when it was already acknowledged. */
+    public boolean acknowledge(String adjustmentId, Instant at) {
+        AdjustmentRow row = em.find(AdjustmentRow.class, adjustmentId, LockModeType.PESSIMISTIC_WRITE);
+        return row != null && row.acknowledge(at);
+    }
+
+    public List<SafetyAlert> alertsFor(String patientId, int limit) {
+        return em.createQuery("select a from AlertRow a where a.patientId = :p order by a.createdAt desc", AlertRow.class)
+                .setParameter("p", patientId).setMaxResults(limit).getResultStream().map(AlertRow::toAlert).toList();
+    }
+
+    public Optional<SafetyAlert> alert(String id) {
+        return Optional.ofNullable(em.find(AlertRow.class, id)).map(AlertRow::toAlert);
+    }
+
+    private ApprovalTask view(TaskRow t) {
+        ProposalRow p = em.find(ProposalRow.class, t.proposalId());
+        String regimenProtocol = regimen(t.patientId()).map(Regimen::protocol).orElse(null);
+        String dose = regimenProtocol == null ? "step " + p.toStep()
+                : Protocols.byId(regimenProtocol).filter(l -> l.allows(p.toStep()))
+                        .map(l -> l.ladder().describe(p.toStep())).orElse("step " + p.toStep());
+        return new ApprovalTask(t.id(), t.proposalId(), t.patientId(), t.status(), t.priority(), t.ownerPractitioner(),
+                t.createdAt(), p.fromStep(), p.toStep(), dose, p.direction(), p.probability(), p.rationale(),
+                p.modelId(), p.reasons(), t.decidedBy(), t.decidedAt(), t.reasonCode(), t.note());
+    }
+}
