@@ -46,6 +46,13 @@ public class ApprovalQueue {
         return task;
     }
 
+    /** All tasks about one patient, newest first, for those who may read the patient's record. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<ApprovalTask> tasksForPatient(String patientId, Actor actor, int limit) {
+        Roles.requireReaderOf(actor, patientId, careTeam);
+        return store.tasksForPatient(patientId, Math.max(1, Math.min(limit, 500)));
+    }
+
     /** Approves the proposal as made; the dose change is delivered under the clinician's name. */
     @Transactional
     public ApprovalTask approve(String taskId, Actor clinician, String note) {

@@ -37,6 +37,22 @@ public class Deliveries {
         return store.alertsFor(patientId, Math.max(1, Math.min(limit, 500)));
     }
 
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public DoseAdjustment adjustment(String adjustmentId, Actor actor) {
+        DoseAdjustment a = store.adjustment(adjustmentId)
+                .orElseThrow(() -> new UnknownResourceException("No adjustment " + adjustmentId + "."));
+        Roles.requireReaderOf(actor, a.patientId(), careTeam);
+        return a;
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public SafetyAlert alert(String alertId, Actor actor) {
+        SafetyAlert a = store.alert(alertId)
+                .orElseThrow(() -> new UnknownResourceException("No alert " + alertId + "."));
+        Roles.requireReaderOf(actor, a.patientId(), careTeam);
+        return a;
+    }
+
     /** The patient's app confirms it showed the change; idempotent. */
     @Transactional
     public DoseAdjustment acknowledge(String adjustmentId, Actor patient) {

@@ -1,0 +1,147 @@
+package org.clinloop.ingest;
+
+import ca.uhn.fhir.context.FhirContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.clinloop.approval.AccessRefusedException;
+import org.clinloop.approval.CareTeam;
+import org.clinloop.approval.Roles;
+import org.clinloop.approval.UnknownResourceException;
+import org.clinloop.audit.Actor;
+import org.clinloop.audit.AuditEvent;
+import org.clinloop.audit.AuditEventType;
+import org.clinloop.audit.AuditLog;
+import org.clinloop.audit.Fingerprints;
+import org.clinloop.ingest.internal.FhirStore;
+import org.clinloop.ingest.internal.PatientRow;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+
+/**
+ * Patients as EHRs send them, and the care team read from {@code Patient.generalPractitioner}
+ * (a {@code Practitioner/{id}} reference; the id is the clinician's {@code practitioner_id}).
+ */
+@ApplicationScoped
+public class PatientDirectory implements CareTeam {
+
+    static final String ID_PATTERN = "[A-Za-z0-9\\-.]{1,64}";
+
+    @Inject
+    FhirStore store;
+    @Inject
+    AuditLog audit;
+    @Inject
+    Clock clock;
+
+    private final FhirContext fhir = FhirContext.forR4Cached();
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<String> responsiblePractitioner(String patientId) {
+        return store.patient(patientId).map(PatientRow::generalPractitioner);
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public boolean knows(String patientId) {
+        return patientId != null && store.patient(patientId).isPresent();
+    }
+
+    /**
+     * Creates ({@code id} null: a new server id) or replaces a Patient. Only EHR systems (and
+     * ClinLoop itself, for demo data) register patients.
+     */
+    @Transactional
+    public Patient save(Patient patient, String id, Actor actor) {
+        if (!actor.hasRole(Roles.EHR_SYSTEM) && !actor.hasRole(Actor.SYSTEM_ROLE)) {
+            throw new AccessRefusedException("Expected an EHR system to register patients, found " + actor.id() + ".");
+        }
+        List<InputProblem> problems = new ArrayList<>();
+        String patientId = id == null ? UUID.randomUUID().toString() : id;
+        if (!patientId.matches(ID_PATTERN)) {
+            problems.add(new InputProblem("Patient.id", "value", "expected an id of 1-64 letters, digits, '-' or '.', found " + id));
+        }
+        String practitioner = null;
+        if (patient.hasGeneralPractitioner()) {
+            String ref = patient.getGeneralPractitionerFirstRep().getReference();
+            if (ref == null || !ref.matches("Practitioner/" + ID_PATTERN)) {
+                problems.add(new InputProblem("Patient.generalPractitioner[0]", "value",
+                        "expected a reference Practitioner/{id}, found " + ref));
+            } else {
+                practitioner = ref.substring("Practitioner/".length());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+        Instant now = clock.instant();
+        PatientRow row = store.lockOrCreatePatient(patientId);
+        boolean created = row.versionId() == 0;
+        Patient stored = patient.copy();
+        stored.setId(patientId);
+        stored.getMeta().setVersionId(String.valueOf(row.versionId() + 1)).setLastUpdated(Date.from(now));
+        Identifier ident = stored.getIdentifierFirstRep();
+        HumanName name = stored.getNameFirstRep();
+        String json = fhir.newJsonParser().encodeResourceToString(stored);
+        row.update(ident.getSystem(), ident.getValue(), name.getFamily(), name.getGivenAsSingleString(),
+                stored.hasBirthDate() ? stored.getBirthDate().toInstant().atZone(ZoneOffset.UTC).toLocalDate() : null,
+                stored.hasGender() ? stored.getGender().toCode() : null, practitioner, now, json);
+        audit.append(AuditEvent.of(AuditEventType.PATIENT_REGISTERED, actor, patientId, Map.of(
+                "created", created, "version", row.versionId(), "generalPractitioner", String.valueOf(practitioner),
+                "resourceHash", Fingerprints.sha256Hex(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+        return stored;
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Patient read(String id, Actor actor) {
+        PatientRow row = store.patient(id).orElseThrow(() -> new UnknownResourceException("No Patient/" + id + "."));
+        requireReader(actor, id);
+        return fhir.newJsonParser().parseResource(Patient.class, row.resourceJson());
+    }
+
+    /** Patients visible to the actor: by identifier, or a clinician's whole panel. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Patient> search(String identifierSystem, String identifierValue, Actor actor, int limit) {
+        List<PatientRow> rows = identifierValue != null
+                ? store.patientsByIdentifier(identifierSystem, identifierValue, limit)
+                : actor.hasRole(Roles.CLINICIAN) && actor.practitionerId() != null
+                        ? store.patientsOf(actor.practitionerId(), limit) : List.of();
+        List<Patient> out = new ArrayList<>();
+        for (PatientRow row : rows) {
+            if (mayRead(actor, row.id())) {
+                out.add(fhir.newJsonParser().parseResource(Patient.class, row.resourceJson()));
+            }
+        }
+        return out;
+    }
+
+    /** EHR systems read any patient; everyone else as {@link Roles#requireReaderOf}. */
+    public void requireReader(Actor actor, String patientId) {
+        if (!mayRead(actor, patientId)) {
+            throw new AccessRefusedException(actor.id() + " may not read the record of patient " + patientId + ".");
+        }
+    }
+
+    private boolean mayRead(Actor actor, String patientId) {
+        if (actor.hasRole(Roles.EHR_SYSTEM)) {
+            return true;
+        }
+        try {
+            Roles.requireReaderOf(actor, patientId, this);
+            return true;
+        } catch (AccessRefusedException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package org.clinloop.ingest.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import jakarta.inject.Inject;
+import jakarta.servlet.annotation.WebServlet;
+import java.util.List;
+
+/** The FHIR R4 endpoint at {@code /fhir}. */
+@WebServlet(urlPatterns = "/fhir/*", loadOnStartup = 1, displayName = "ClinLoop FHIR R4")
+public class FhirServlet extends RestfulServer {
+
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    transient PatientProvider patients;
+    @Inject
+    transient ObservationProvider observations;
+    @Inject
+    transient WorkflowResourceProviders.TaskProvider tasks;
+    @Inject
+    transient WorkflowResourceProviders.MedicationRequestProvider orders;
+    @Inject
+    transient WorkflowResourceProviders.DetectedIssueProvider issues;
+    @Inject
+    transient TransactionProvider transactions;
+
+    public FhirServlet() {
+        super(strictR4());
+    }
+
+    /** Unknown elements and malformed values are errors, not silently dropped. */
+    static FhirContext strictR4() {
+        FhirContext ctx = FhirContext.forR4();
+        ctx.setParserErrorHandler(new StrictErrorHandler());
+        return ctx;
+    }
+
+    @Override
+    protected void initialize() {
+        setDefaultResponseEncoding(EncodingEnum.JSON);
+        setDefaultPrettyPrint(false);
+        setImplementationDescription("ClinLoop clinical AI governance service");
+        setResourceProviders(List.of(patients, observations, tasks, orders, issues));
+        registerProvider(transactions);
+        registerInterceptor(new OutcomeTranslator(getFhirContext()));
+    }
+}

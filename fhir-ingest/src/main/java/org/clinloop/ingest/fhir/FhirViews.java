@@ -1,0 +1,104 @@
+package org.clinloop.ingest.fhir;
+
+import java.util.Date;
+import org.clinloop.approval.ApprovalTask;
+import org.clinloop.approval.DoseAdjustment;
+import org.clinloop.approval.SafetyAlert;
+import org.clinloop.approval.TaskPriority;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DetectedIssue;
+import org.hl7.fhir.r4.model.Dosage;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
+
+/** ClinLoop records as FHIR R4 resources. */
+public final class FhirViews {
+
+    public static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
+    public static final String CLINLOOP_CODES = "https://clinloop.org/fhir/CodeSystem/clinloop";
+
+    private FhirViews() {
+    }
+
+    /** An approval work item; focus is the contained proposal (MedicationRequest, intent proposal). */
+    public static Task task(ApprovalTask t) {
+        Task task = new Task();
+        task.setId(t.id());
+        task.setStatus(switch (t.status()) {
+            case REQUESTED -> Task.TaskStatus.REQUESTED;
+            case APPROVED -> Task.TaskStatus.COMPLETED;
+            case REJECTED -> Task.TaskStatus.REJECTED;
+        });
+        task.setIntent(Task.TaskIntent.ORDER);
+        task.setPriority(t.priority() == TaskPriority.STAT ? Task.TaskPriority.STAT
+                : t.priority() == TaskPriority.URGENT ? Task.TaskPriority.URGENT : Task.TaskPriority.ROUTINE);
+        task.setCode(new CodeableConcept(new Coding("http://hl7.org/fhir/CodeSystem/task-code", "approve",
+                "Activate/approve the focal resource")));
+        task.setDescription(t.rationale());
+        task.setFor(new Reference("Patient/" + t.patientId()));
+        task.setAuthoredOn(Date.from(t.createdAt()));
+        if (t.ownerPractitioner() != null) {
+            task.setOwner(new Reference("Practitioner/" + t.ownerPractitioner()));
+        }
+        MedicationRequest proposal = new MedicationRequest();
+        proposal.setId("proposal");
+        proposal.setStatus(MedicationRequest.MedicationRequestStatus.DRAFT);
+        proposal.setIntent(MedicationRequest.MedicationRequestIntent.PROPOSAL);
+        proposal.setSubject(new Reference("Patient/" + t.patientId()));
+        proposal.setMedication(new CodeableConcept().setText(t.proposedDose()));
+        proposal.addIdentifier().setSystem(CLINLOOP_CODES + "/proposal").setValue(t.proposalId());
+        proposal.addNote().setText(t.direction() + " from step " + t.fromStep() + " to " + t.toStep()
+                + " (model " + t.modelId() + ", p " + t.probability() + ")");
+        task.addContained(proposal);
+        task.setFocus(new Reference("#proposal"));
+        for (String reason : t.reasons()) {
+            task.addNote().setText(reason);
+        }
+        if (t.decidedBy() != null) {
+            task.setLastModified(Date.from(t.decidedAt()));
+            task.addNote().setText("Decided by " + t.decidedBy()
+                    + (t.reasonCode() == null ? "" : " (" + t.reasonCode() + ")")
+                    + (t.note() == null ? "" : ": " + t.note()));
+        }
+        return task;
+    }
+
+    /** A delivered dose change (intent order). */
+    public static MedicationRequest order(DoseAdjustment a) {
+        MedicationRequest mr = new MedicationRequest();
+        mr.setId(a.id());
+        mr.setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE);
+        mr.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
+        mr.setSubject(new Reference("Patient/" + a.patientId()));
+        mr.setAuthoredOn(Date.from(a.createdAt()));
+        mr.setMedication(new CodeableConcept(new Coding(RXNORM, a.rxNormCode(), a.medication())));
+        if (a.approvedBy() != null) {
+            mr.setRecorder(new Reference().setDisplay(a.approvedBy()));
+        }
+        mr.addIdentifier().setSystem(CLINLOOP_CODES + "/proposal").setValue(a.proposalId());
+        Dosage dosage = mr.addDosageInstruction();
+        dosage.setText(a.medication() + " " + a.dose().stripTrailingZeros().toPlainString() + " " + a.unit() + " once daily");
+        dosage.addDoseAndRate().setDose(new Quantity().setValue(a.dose()).setUnit(a.unit())
+                .setSystem("http://unitsofmeasure.org").setCode(a.unit()));
+        mr.addNote().setText("Step " + a.fromStep() + " to " + a.toStep() + ", " + a.route()
+                + (a.acknowledgedAt() == null ? "" : "; acknowledged " + a.acknowledgedAt()));
+        return mr;
+    }
+
+    public static DetectedIssue issue(SafetyAlert a) {
+        DetectedIssue di = new DetectedIssue();
+        di.setId(a.id());
+        di.setStatus(DetectedIssue.DetectedIssueStatus.FINAL);
+        di.setSeverity("high".equals(a.severity()) ? DetectedIssue.DetectedIssueSeverity.HIGH
+                : DetectedIssue.DetectedIssueSeverity.MODERATE);
+        di.setCode(new CodeableConcept(new Coding(CLINLOOP_CODES, a.code(), a.code())));
+        di.setPatient(new Reference("Patient/" + a.patientId()));
+        di.setIdentified(new org.hl7.fhir.r4.model.DateTimeType(Date.from(a.createdAt())));
+        di.setDetail(a.detail());
+        di.addImplicated(new Reference("Observation/" + a.triggerObservation()));
+        return di;
+    }
+}

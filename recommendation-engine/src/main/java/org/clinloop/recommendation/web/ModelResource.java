@@ -1,0 +1,82 @@
+package org.clinloop.recommendation.web;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotAuthorizedException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.util.List;
+import org.clinloop.audit.Actor;
+import org.clinloop.audit.web.Callers;
+import org.clinloop.audit.web.OperationOutcomes;
+import org.clinloop.recommendation.ModelRegistry;
+import org.clinloop.recommendation.ModelTraining;
+import org.clinloop.recommendation.ModelVersion;
+import org.clinloop.recommendation.PromotionRefusedException;
+
+/** Model versions for model stewards (and, read-only, compliance officers). */
+@Path("models")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelResource {
+
+    @Inject
+    ModelRegistry registry;
+    @Inject
+    ModelTraining training;
+
+    @Context
+    SecurityContext security;
+
+    @GET
+    @RolesAllowed({"model-steward", "compliance-officer"})
+    public List<ModelVersion> versions() {
+        return registry.versions();
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({"model-steward", "compliance-officer"})
+    public Response version(@PathParam("id") String id) {
+        return registry.find(id).map(v -> Response.ok(v).build()).orElseGet(() -> OperationOutcomes.response(
+                Response.Status.NOT_FOUND, "not-found", "expected a registered model version, found no " + id));
+    }
+
+    /** Trains a new CANDIDATE from the synthetic cohort with the given seed. */
+    @POST
+    @Path("train")
+    @RolesAllowed("model-steward")
+    public Response train(@QueryParam("seed") Long seed) {
+        if (seed == null) {
+            return OperationOutcomes.response(Response.Status.BAD_REQUEST, "required",
+                    "expected a seed query parameter (every training run is seeded and the seed recorded), found none");
+        }
+        ModelVersion v = training.trainCandidate(seed, caller());
+        return Response.status(Response.Status.CREATED).entity(v).build();
+    }
+
+    /** The steward's sign-off: gates must pass; the sign-off itself is audited. */
+    @POST
+    @Path("{id}/activate")
+    @RolesAllowed("model-steward")
+    public Response activate(@PathParam("id") String id) {
+        try {
+            return Response.ok(registry.activate(id, caller())).build();
+        } catch (PromotionRefusedException e) {
+            return OperationOutcomes.response(Response.Status.fromStatusCode(422), "business-rule", e.reasons());
+        }
+    }
+
+    private Actor caller() {
+        return Callers.from(security.getUserPrincipal()).orElseThrow(() -> new NotAuthorizedException("Bearer"));
+    }
+}
