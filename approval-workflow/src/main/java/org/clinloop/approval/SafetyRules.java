@@ -15,11 +15,13 @@ import org.clinloop.approval.internal.Verdicts;
 import org.clinloop.audit.Fingerprints;
 import org.clinloop.recommendation.BloodPressureReading;
 import org.kie.api.KieBase;
+import org.kie.api.KieServices;
+import org.kie.api.builder.KieFileSystem;
+import org.kie.api.builder.ReleaseId;
 import org.kie.api.builder.Message;
 import org.kie.api.builder.Results;
 import org.kie.api.io.ResourceType;
 import org.kie.api.runtime.StatelessKieSession;
-import org.kie.internal.utils.KieHelper;
 
 /**
  * The Drools rule set that decides a proposal's {@link Tier}. Compiled once; each evaluation is
@@ -37,12 +39,18 @@ public final class SafetyRules {
 
     public SafetyRules(String drl) {
         Objects.requireNonNull(drl, "Rule text is required.");
-        KieHelper helper = new KieHelper().addContent(drl, ResourceType.DRL);
-        Results results = helper.verify();
+        KieServices kie = KieServices.Factory.get();
+        KieFileSystem files = kie.newKieFileSystem()
+                .write("src/main/resources/" + RULES_RESOURCE, kie.getResources().newByteArrayResource(
+                        drl.getBytes(StandardCharsets.UTF_8)).setResourceType(ResourceType.DRL));
+        ReleaseId release = kie.newReleaseId("org.clinloop", "titration-safety",
+                "1.0.0-" + Fingerprints.sha256Hex(drl.getBytes(StandardCharsets.UTF_8)).substring(0, 16));
+        files.generateAndWritePomXML(release);
+        Results results = kie.newKieBuilder(files).buildAll().getResults();
         if (results.hasMessages(Message.Level.ERROR)) {
             throw new IllegalArgumentException("Safety rules do not compile: " + results.getMessages(Message.Level.ERROR));
         }
-        this.kieBase = helper.build();
+        this.kieBase = kie.newKieContainer(release).getKieBase();
         this.version = "titration-safety@" + Fingerprints.sha256Hex(drl.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 

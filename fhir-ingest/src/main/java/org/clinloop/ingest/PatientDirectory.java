@@ -86,8 +86,9 @@ public class PatientDirectory implements CareTeam {
             throw new InvalidInputException(problems);
         }
         Instant now = clock.instant();
-        PatientRow row = store.lockOrCreatePatient(patientId);
-        boolean created = row.versionId() == 0;
+        Optional<PatientRow> existing = store.lockPatient(patientId);
+        boolean created = existing.isEmpty();
+        PatientRow row = existing.orElseGet(() -> new PatientRow(patientId));
         Patient stored = patient.copy();
         stored.setId(patientId);
         stored.getMeta().setVersionId(String.valueOf(row.versionId() + 1)).setLastUpdated(Date.from(now));
@@ -97,6 +98,9 @@ public class PatientDirectory implements CareTeam {
         row.update(ident.getSystem(), ident.getValue(), name.getFamily(), name.getGivenAsSingleString(),
                 stored.hasBirthDate() ? stored.getBirthDate().toInstant().atZone(ZoneOffset.UTC).toLocalDate() : null,
                 stored.hasGender() ? stored.getGender().toCode() : null, practitioner, now, json);
+        if (created) {
+            store.insertPatient(row);
+        }
         audit.append(AuditEvent.of(AuditEventType.PATIENT_REGISTERED, actor, patientId, Map.of(
                 "created", created, "version", row.versionId(), "generalPractitioner", String.valueOf(practitioner),
                 "resourceHash", Fingerprints.sha256Hex(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));

@@ -33,12 +33,12 @@ public class WorkflowStore {
 
     public Optional<SafetyBounds> activeBounds(String patientId) {
         return em.createQuery("select b from BoundsRow b where b.patientId = :p and b.active = true", BoundsRow.class)
-                .setParameter("p", patientId).getResultStream().findFirst().map(BoundsRow::toBounds);
+                .setParameter("p", patientId).getResultList().stream().findFirst().map(BoundsRow::toBounds);
     }
 
     public List<SafetyBounds> boundsHistory(String patientId) {
         return em.createQuery("select b from BoundsRow b where b.patientId = :p order by b.version desc", BoundsRow.class)
-                .setParameter("p", patientId).getResultStream().map(BoundsRow::toBounds).toList();
+                .setParameter("p", patientId).getResultList().stream().map(BoundsRow::toBounds).toList();
     }
 
     public int nextBoundsVersion(String patientId) {
@@ -123,18 +123,18 @@ public class WorkflowStore {
         if (status != null) {
             q.setParameter("s", status);
         }
-        return q.setMaxResults(limit).getResultStream().map(this::view).toList();
+        return q.setMaxResults(limit).getResultList().stream().map(this::view).toList();
     }
 
     public List<ApprovalTask> tasksForPatient(String patientId, int limit) {
         return em.createQuery("select t from TaskRow t where t.patientId = :p order by t.createdAt desc", TaskRow.class)
-                .setParameter("p", patientId).setMaxResults(limit).getResultStream().map(this::view).toList();
+                .setParameter("p", patientId).setMaxResults(limit).getResultList().stream().map(this::view).toList();
     }
 
     public List<DoseAdjustment> adjustmentsFor(String patientId, int limit) {
         return em.createQuery("select a from AdjustmentRow a where a.patientId = :p order by a.createdAt desc",
                         AdjustmentRow.class)
-                .setParameter("p", patientId).setMaxResults(limit).getResultStream()
+                .setParameter("p", patientId).setMaxResults(limit).getResultList().stream()
                 .map(AdjustmentRow::toAdjustment).toList();
     }
 
@@ -150,7 +150,7 @@ public class WorkflowStore {
 
     public List<SafetyAlert> alertsFor(String patientId, int limit) {
         return em.createQuery("select a from AlertRow a where a.patientId = :p order by a.createdAt desc", AlertRow.class)
-                .setParameter("p", patientId).setMaxResults(limit).getResultStream().map(AlertRow::toAlert).toList();
+                .setParameter("p", patientId).setMaxResults(limit).getResultList().stream().map(AlertRow::toAlert).toList();
     }
 
     public Optional<SafetyAlert> alert(String id) {

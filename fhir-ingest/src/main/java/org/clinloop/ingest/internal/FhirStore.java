@@ -20,13 +20,14 @@ public class FhirStore {
         return Optional.ofNullable(em.find(PatientRow.class, id));
     }
 
-    public PatientRow lockOrCreatePatient(String id) {
-        PatientRow row = em.find(PatientRow.class, id, LockModeType.PESSIMISTIC_WRITE);
-        if (row == null) {
-            row = new PatientRow(id);
-            em.persist(row);
-        }
-        return row;
+    /** The patient row locked for update, or empty when there is none yet. */
+    public Optional<PatientRow> lockPatient(String id) {
+        return Optional.ofNullable(em.find(PatientRow.class, id, LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    /** Inserts a fully populated new row (Hibernate inserts the state as it is at persist time). */
+    public void insertPatient(PatientRow row) {
+        em.persist(row);
     }
 
     public List<PatientRow> patientsByIdentifier(String system, String value, int limit) {
@@ -65,6 +66,6 @@ public class FhirStore {
                         ObservationRow.class)
                 .setParameter("p", patientId).setParameter("c", "85354-9")
                 .setParameter("from", from).setParameter("to", to)
-                .getResultStream().map(ObservationRow::toReading).toList();
+                .getResultList().stream().map(ObservationRow::toReading).toList();
     }
 }
