@@ -42,6 +42,15 @@ public final class BoundsFact {
         return bounds.autonomyEnabled();
     }
 
+    /** False when the bounds themselves exceed the protocol (authoring refuses such bounds). */
+    public boolean isWithinHardLimits() {
+        return limits.violations(bounds).isEmpty();
+    }
+
+    public String getHardLimitViolations() {
+        return String.join("; ", limits.violations(bounds));
+    }
+
     public int getHardLowestStep() {
         return 0;
     }
