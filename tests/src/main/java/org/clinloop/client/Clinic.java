@@ -1,0 +1,121 @@
+package org.clinloop.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The people and systems around one ClinLoop instance, each with their own token: the EHR, the
+ * model steward, clinicians, patients and the compliance officer. The demo and the end-to-end
+ * tests act through this, over the public API only.
+ */
+public final class Clinic {
+
+    public static final String RIVERA = "dr.rivera";
+    public static final String OKAFOR = "dr.okafor";
+    public static final String JONES = "pat.jones";
+    public static final String LEE = "sam.lee";
+    /** Patient ids linked to the realm's patient users. */
+    public static final String JONES_ID = "demo-jones";
+    public static final String LEE_ID = "demo-lee";
+
+    private record Cached(String token, Instant at) {
+    }
+
+    private final ClinLoopClient api;
+    private final KeycloakTokens tokens;
+    private final Credentials credentials;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public Clinic(String serviceUrl, String keycloakUrl, Credentials credentials) {
+        this.api = new ClinLoopClient(serviceUrl);
+        this.tokens = new KeycloakTokens(keycloakUrl);
+        this.credentials = credentials;
+    }
+
+    public ClinLoopClient api() {
+        return api;
+    }
+
+    public String ehr() {
+        return cached("ehr", () -> tokens.clientCredentials(KeycloakTokens.EHR_CLIENT, credentials.ehrSecret()));
+    }
+
+    public String steward() {
+        return cached("steward", () -> tokens.password("steward", credentials.steward()));
+    }
+
+    public String compliance() {
+        return cached("compliance", () -> tokens.password("compliance", credentials.compliance()));
+    }
+
+    public String clinician(String username) {
+        return cached(username, () -> tokens.password(username, credentials.clinician()));
+    }
+
+    public String patient(String username) {
+        return cached(username, () -> tokens.password(username, credentials.patient()));
+    }
+
+    /** Activates the newest CANDIDATE as the steward unless a model is already ACTIVE; returns the active id. */
+    public String ensureActiveModel() {
+        JsonNode versions = expect(api.get("/api/models", steward()), 200).json();
+        String candidate = null;
+        for (JsonNode v : versions) {
+            if ("ACTIVE".equals(v.get("status").asText())) {
+                return v.get("id").asText();
+            }
+            if (candidate == null && "CANDIDATE".equals(v.get("status").asText())) {
+                candidate = v.get("id").asText();
+            }
+        }
+        if (candidate == null) {
+            throw new IllegalStateException("No model version to activate: " + versions);
+        }
+        expect(api.post("/api/models/" + candidate + "/activate", steward(), ClinLoopClient.JSON_TYPE, "{}"), 200);
+        return candidate;
+    }
+
+    public void registerPatient(String id, String family, String given, String gender, String birthDate,
+                                String practitionerId) {
+        expect(api.put("/fhir/Patient/" + id, ehr(), ClinLoopClient.FHIR_JSON,
+                FhirJson.patient(id, family, given, gender, birthDate, practitionerId).toString()), 200, 201);
+    }
+
+    public void setRegimen(String patientId, String clinician, int doseStep) {
+        expect(api.put("/api/patients/" + patientId + "/regimen", clinician(clinician), ClinLoopClient.JSON_TYPE,
+                FhirJson.regimen(doseStep).toString()), 200);
+    }
+
+    public JsonNode signBounds(String patientId, String clinician, ObjectNode bounds) {
+        return expect(api.post("/api/patients/" + patientId + "/bounds", clinician(clinician), ClinLoopClient.JSON_TYPE,
+                bounds.toString()), 201).json();
+    }
+
+    /** Posts a reading as the EHR/gateway; returns the reply (201 when accepted). */
+    public ClinLoopClient.Reply postReading(String patientId, Instant effective, double systolic, double diastolic) {
+        return api.post("/fhir/Observation", ehr(), ClinLoopClient.FHIR_JSON,
+                FhirJson.bloodPressure(patientId, effective, systolic, diastolic).toString());
+    }
+
+    public static ClinLoopClient.Reply expect(ClinLoopClient.Reply reply, int... statuses) {
+        for (int s : statuses) {
+            if (reply.status() == s) {
+                return reply;
+            }
+        }
+        throw new IllegalStateException("Expected HTTP " + java.util.Arrays.toString(statuses) + ", found " + reply);
+    }
+
+    private String cached(String key, java.util.function.Supplier<String> fetch) {
+        Cached c = cache.get(key);
+        if (c == null || c.at().isBefore(Instant.now().minus(Duration.ofMinutes(10)))) {
+            c = new Cached(fetch.get(), Instant.now());
+            cache.put(key, c);
+        }
+        return c.token();
+    }
+}

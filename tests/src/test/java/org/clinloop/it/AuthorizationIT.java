@@ -1,0 +1,110 @@
+package org.clinloop.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.clinloop.client.Clinic.expect;
+
+import java.time.Instant;
+import org.clinloop.client.ClinLoopClient;
+import org.clinloop.client.Clinic;
+import org.clinloop.client.FhirJson;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Deny by default: no token → 401, wrong role → 403, someone else's patient → refused. */
+class AuthorizationIT {
+
+    static Clinic clinic;
+    static ClinLoopClient api;
+    static String okaforPatient;
+
+    @BeforeAll
+    static void clinic() {
+        clinic = ItEnvironment.clinic();
+        api = clinic.api();
+        clinic.registerPatient(Clinic.JONES_ID, "Jones", "Pat", "female", "1961-04-02", "dr-rivera");
+        clinic.registerPatient(Clinic.LEE_ID, "Lee", "Sam", "male", "1958-09-17", "dr-rivera");
+        okaforPatient = ItEnvironment.newPatient(Clinic.OKAFOR, "dr-okafor", 2, null);
+    }
+
+    @ParameterizedTest(name = "{0} {1} without a token")
+    @CsvSource({
+        "GET, /api/tasks",
+        "GET, /api/audit/verify",
+        "GET, /api/audit/entries",
+        "GET, /api/models",
+        "GET, /api/me/adjustments",
+        "GET, /api/patients/demo-jones/bounds",
+        "GET, /fhir/Observation?patient=demo-jones",
+        "GET, /fhir/Patient/demo-jones",
+        "GET, /fhir/Task?patient=demo-jones",
+        "POST, /fhir/Observation",
+        "POST, /api/models/titration-lr-1/activate",
+    })
+    void noTokenIs401(String method, String path) {
+        ClinLoopClient.Reply r = "GET".equals(method) ? api.get(path, null)
+                : api.post(path, null, ClinLoopClient.FHIR_JSON, "{}");
+        assertThat(r.status()).as(method + " " + path).isEqualTo(401);
+    }
+
+    @Test
+    void aForgedTokenIs401() {
+        String token = clinic.clinician(Clinic.RIVERA);
+        String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);
+        assertThat(api.get("/api/tasks", forged).status()).isEqualTo(401);
+    }
+
+    @Test
+    void theWrongRoleIs403() {
+        assertThat(api.get("/api/tasks", clinic.patient(Clinic.JONES)).status()).isEqualTo(403);
+        assertThat(api.get("/api/audit/verify", clinic.clinician(Clinic.RIVERA)).status()).isEqualTo(403);
+        assertThat(api.get("/api/models", clinic.patient(Clinic.JONES)).status()).isEqualTo(403);
+        assertThat(api.post("/api/models/titration-lr-1/activate", clinic.clinician(Clinic.RIVERA),
+                ClinLoopClient.JSON_TYPE, "{}").status()).isEqualTo(403);
+        assertThat(api.post("/fhir/Observation", clinic.compliance(), ClinLoopClient.FHIR_JSON,
+                FhirJson.bloodPressure(Clinic.JONES_ID, Instant.now(), 140, 90).toString()).status()).isEqualTo(403);
+        assertThat(api.get("/api/me/adjustments", clinic.clinician(Clinic.RIVERA)).status()).isEqualTo(403);
+        assertThat(api.put("/fhir/Patient/it-forbidden", clinic.clinician(Clinic.RIVERA), ClinLoopClient.FHIR_JSON,
+                FhirJson.patient("it-forbidden", "A", "B", "male", "1970-01-01", "dr-rivera").toString()).status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void aPatientSeesOnlyTheirOwnRecord() {
+        String jones = clinic.patient(Clinic.JONES);
+        assertThat(api.get("/fhir/Patient/" + Clinic.JONES_ID, jones).status()).isEqualTo(200);
+        assertThat(api.get("/fhir/Patient/" + Clinic.LEE_ID, jones).status()).isEqualTo(403);
+        assertThat(api.get("/fhir/Observation?patient=" + Clinic.LEE_ID, jones).status()).isEqualTo(403);
+        assertThat(api.get("/api/patients/" + Clinic.LEE_ID + "/adjustments", jones).status()).isEqualTo(403);
+        assertThat(api.get("/fhir/MedicationRequest?patient=" + Clinic.LEE_ID, jones).status()).isEqualTo(403);
+        assertThat(api.post("/fhir/Observation", jones, ClinLoopClient.FHIR_JSON,
+                FhirJson.bloodPressure(Clinic.LEE_ID, ItEnvironment.hoursAgo(1), 140, 90).toString()).status())
+                .as("a patient may not submit readings for someone else").isEqualTo(403);
+    }
+
+    @Test
+    void aClinicianActsOnlyForTheirPanel() {
+        String okafor = clinic.clinician(Clinic.OKAFOR);
+        assertThat(api.post("/api/patients/" + Clinic.JONES_ID + "/bounds", okafor, ClinLoopClient.JSON_TYPE,
+                ItEnvironment.autonomous().toString()).status()).isEqualTo(403);
+        assertThat(api.get("/fhir/Patient/" + Clinic.JONES_ID, okafor).status()).isEqualTo(403);
+
+        expect(clinic.postReading(okaforPatient, ItEnvironment.hoursAgo(1), 150, 95), 201);
+        String task = expect(api.get("/fhir/Task?patient=" + okaforPatient, okafor), 200).json()
+                .get("entry").get(0).get("resource").get("id").asText();
+        assertThat(api.post("/api/tasks/" + task + "/approve", clinic.clinician(Clinic.RIVERA), ClinLoopClient.JSON_TYPE,
+                "{}").status()).as("another clinician's patient").isEqualTo(403);
+        assertThat(api.get("/api/tasks", clinic.clinician(Clinic.RIVERA)).body()).doesNotContain(task);
+        assertThat(api.get("/api/tasks", okafor).body()).contains(task);
+    }
+
+    @Test
+    void theComplianceOfficerReadsButNeverWrites() {
+        String compliance = clinic.compliance();
+        assertThat(api.get("/api/audit/verify", compliance).status()).isEqualTo(200);
+        assertThat(api.get("/api/patients/" + okaforPatient + "/adjustments", compliance).status()).isEqualTo(200);
+        assertThat(api.put("/api/patients/" + okaforPatient + "/regimen", compliance, ClinLoopClient.JSON_TYPE,
+                FhirJson.regimen(1).toString()).status()).isEqualTo(403);
+    }
+}

@@ -1,0 +1,175 @@
+package org.clinloop.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.clinloop.client.Clinic.expect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.clinloop.client.ClinLoopClient;
+import org.clinloop.client.Clinic;
+import org.clinloop.client.FhirJson;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One wearable reading per tier, over HTTP, against the running Liberty server on PostgreSQL
+ * with tokens from the real Keycloak: AUTO, NEEDS_APPROVAL then approved, BLOCKED, and a crisis
+ * alert; the audit chain verifies afterwards.
+ */
+class EndToEndPathIT {
+
+    static Clinic clinic;
+    static ClinLoopClient api;
+
+    @BeforeAll
+    static void clinic() {
+        clinic = ItEnvironment.clinic();
+        api = clinic.api();
+    }
+
+    @AfterAll
+    static void theAuditChainVerifiesAfterThePath() {
+        JsonNode v = expect(api.get("/api/audit/verify", clinic.compliance()), 200).json();
+        assertThat(v.get("intact").asBoolean()).as(v.toString()).isTrue();
+        assertThat(v.get("entriesChecked").asLong()).isGreaterThan(10);
+    }
+
+    @Test
+    void aReadingInsideTheBoundsReachesThePatientAppOnItsOwn() {
+        clinic.registerPatient(Clinic.JONES_ID, "Jones", "Pat", "female", "1961-04-02", "dr-rivera");
+        clinic.setRegimen(Clinic.JONES_ID, Clinic.RIVERA, 1);
+        JsonNode bounds = clinic.signBounds(Clinic.JONES_ID, Clinic.RIVERA, ItEnvironment.autonomous());
+        int before = adjustmentsOf(Clinic.JONES).size();
+
+        JsonNode obs = expect(clinic.postReading(Clinic.JONES_ID, ItEnvironment.hoursAgo(1), 154, 96), 201).json();
+
+        List<JsonNode> mine = adjustmentsOf(Clinic.JONES);
+        assertThat(mine).hasSize(before + 1);
+        JsonNode delivered = mine.get(0);
+        assertThat(delivered.get("route").asText()).isEqualTo("AUTO");
+        assertThat(delivered.get("fromStep").asInt()).isEqualTo(1);
+        assertThat(delivered.get("toStep").asInt()).isEqualTo(2);
+        assertThat(delivered.get("dose").decimalValue()).isEqualByComparingTo("10");
+        assertThat(delivered.has("approvedBy")).isFalse();
+
+        JsonNode ack = expect(api.post("/api/me/adjustments/" + delivered.get("id").asText() + "/acknowledge",
+                clinic.patient(Clinic.JONES), ClinLoopClient.JSON_TYPE, "{}"), 200).json();
+        assertThat(ack.has("acknowledgedAt")).isTrue();
+
+        JsonNode decided = lastEntry(Clinic.JONES_ID, "TIER_DECIDED");
+        assertThat(decided.get("tier").asText()).isEqualTo("AUTO");
+        assertThat(decided.get("rulesVersion").asText()).startsWith("titration-safety@");
+        assertThat(decided.get("boundsVersion").asInt()).isEqualTo(bounds.get("version").asInt());
+        assertThat(decided.get("rulesFired").get(0).get("rule").asText()).isEqualTo("Inside the patient's bounds");
+        JsonNode proposal = lastEntry(Clinic.JONES_ID, "PROPOSAL_MADE");
+        assertThat(proposal.get("observation").asText()).isEqualTo(obs.get("id").asText());
+        assertThat(proposal.get("model").get("provenanceHash").asText()).hasSize(64);
+        assertThat(proposal.get("inputHash").asText()).hasSize(64);
+        assertThat(proposal.get("features").get("sbp_last").asDouble()).isEqualTo(154.0);
+    }
+
+    @Test
+    void aChangeWithoutAutonomyWaitsForTheClinicianAndIsDeliveredOnceApproved() {
+        String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 2, null);
+
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(2), 151, 94), 201);
+
+        JsonNode tasks = expect(api.get("/fhir/Task?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200).json();
+        assertThat(tasks.get("total").asInt()).isEqualTo(1);
+        JsonNode task = tasks.get("entry").get(0).get("resource");
+        assertThat(task.get("status").asText()).isEqualTo("requested");
+        assertThat(task.get("code").get("coding").get(0).get("code").asText()).isEqualTo("approve");
+        assertThat(task.get("owner").get("reference").asText()).isEqualTo("Practitioner/dr-rivera");
+        assertThat(task.get("contained").get(0).get("intent").asText()).isEqualTo("proposal");
+        assertThat(task.get("focus").get("reference").asText()).isEqualTo("#proposal");
+        assertThat(expect(api.get("/fhir/MedicationRequest?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200)
+                .json().get("total").asInt()).as("nothing delivered before approval").isZero();
+
+        String taskId = task.get("id").asText();
+        JsonNode approved = expect(api.post("/api/tasks/" + taskId + "/approve", clinic.clinician(Clinic.RIVERA),
+                ClinLoopClient.JSON_TYPE, "{\"note\":\"agree\"}"), 200).json();
+        assertThat(approved.get("status").asText()).isEqualTo("APPROVED");
+        assertThat(approved.get("decidedBy").asText()).isEqualTo(Clinic.RIVERA);
+
+        ClinLoopClient.Reply again = api.post("/api/tasks/" + taskId + "/approve", clinic.clinician(Clinic.RIVERA),
+                ClinLoopClient.JSON_TYPE, "{}");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("current").get("status").asText()).isEqualTo("APPROVED");
+
+        JsonNode orders = expect(api.get("/fhir/MedicationRequest?patient=" + patient, clinic.clinician(Clinic.RIVERA)),
+                200).json();
+        assertThat(orders.get("total").asInt()).isEqualTo(1);
+        JsonNode order = orders.get("entry").get(0).get("resource");
+        assertThat(order.get("intent").asText()).isEqualTo("order");
+        assertThat(order.get("recorder").get("display").asText()).isEqualTo(Clinic.RIVERA);
+        assertThat(expect(api.get("/api/patients/" + patient + "/regimen", clinic.clinician(Clinic.RIVERA)), 200)
+                .json().get("doseStep").asInt()).isEqualTo(3);
+        assertThat(lastEntry(patient, "ADJUSTMENT_DELIVERED").get("approvedBy").asText()).isEqualTo(Clinic.RIVERA);
+    }
+
+    @Test
+    void anIncreaseBelowTheSystolicFloorIsBlockedWithADetectedIssue() {
+        String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 2,
+                FhirJson.bounds(0, 4, 1, 150, 0.6, true));
+
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(3), 146, 96), 201);
+
+        JsonNode decided = lastEntry(patient, "TIER_DECIDED");
+        assertThat(decided.get("tier").asText()).isEqualTo("BLOCKED");
+        assertThat(ruleNames(decided)).contains("Increase below the systolic floor");
+        JsonNode issues = expect(api.get("/fhir/DetectedIssue?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200)
+                .json();
+        assertThat(issues.get("total").asInt()).isEqualTo(1);
+        assertThat(issues.get("entry").get(0).get("resource").get("code").get("coding").get(0).get("code").asText())
+                .isEqualTo("hypotension-risk");
+        assertThat(expect(api.get("/fhir/Task?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200).json()
+                .get("total").asInt()).isZero();
+        assertThat(expect(api.get("/fhir/MedicationRequest?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200)
+                .json().get("total").asInt()).isZero();
+    }
+
+    @Test
+    void aCrisisReadingRaisesAnAlertAndAStatTaskWhateverTheModelSays() {
+        String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 1, ItEnvironment.autonomous());
+
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1), 184, 122), 201);
+
+        JsonNode issues = expect(api.get("/fhir/DetectedIssue?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200)
+                .json();
+        JsonNode issue = issues.get("entry").get(0).get("resource");
+        assertThat(issue.get("code").get("coding").get(0).get("code").asText()).isEqualTo("hypertensive-crisis");
+        assertThat(issue.get("severity").asText()).isEqualTo("high");
+        JsonNode task = expect(api.get("/fhir/Task?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200).json()
+                .get("entry").get(0).get("resource");
+        assertThat(task.get("priority").asText()).isEqualTo("stat");
+        assertThat(ruleNames(lastEntry(patient, "TIER_DECIDED"))).contains("Hypertensive crisis");
+        assertThat(expect(api.get("/fhir/MedicationRequest?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200)
+                .json().get("total").asInt()).as("nothing reaches the patient in a crisis").isZero();
+    }
+
+    static List<JsonNode> adjustmentsOf(String patientUser) {
+        List<JsonNode> out = new ArrayList<>();
+        expect(api.get("/api/me/adjustments", clinic.patient(patientUser)), 200).json().forEach(out::add);
+        return out;
+    }
+
+    /** The detail of the newest audit entry of a type about a patient, read as the compliance officer. */
+    static JsonNode lastEntry(String patient, String type) {
+        JsonNode entries = expect(api.get("/api/audit/entries?patient=" + patient + "&type=" + type + "&limit=1",
+                clinic.compliance()), 200).json();
+        assertThat(entries.size()).as("an audit entry " + type + " for " + patient).isEqualTo(1);
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(entries.get(0).get("detailJson").asText());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<String> ruleNames(JsonNode decided) {
+        List<String> names = new ArrayList<>();
+        decided.get("rulesFired").forEach(f -> names.add(f.get("rule").asText()));
+        return names;
+    }
+}
