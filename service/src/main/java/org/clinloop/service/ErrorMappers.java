@@ -26,7 +26,6 @@ public final class ErrorMappers {
             if (original.hasEntity()) {
                 return original;
             }
-            Response.Status status = Response.Status.fromStatusCode(original.getStatus());
             String code = switch (original.getStatus()) {
                 case 401 -> "login";
                 case 403 -> "forbidden";
@@ -36,8 +35,7 @@ public final class ErrorMappers {
                 default -> original.getStatus() >= 500 ? "exception" : "invalid";
             };
             Response.ResponseBuilder b = Response.fromResponse(original)
-                    .entity(OperationOutcomes.of("error", code, e.getMessage() == null
-                            ? String.valueOf(status) : e.getMessage()))
+                    .entity(OperationOutcomes.of("error", code, describe(e)))
                     .type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE);
             return b.build();
         }
@@ -61,6 +59,15 @@ public final class ErrorMappers {
             return OperationOutcomes.response(Response.Status.INTERNAL_SERVER_ERROR, "exception",
                     "Internal error, incident " + incident);
         }
+    }
+
+    /** The exception's own words, or its cause's when the container gave only "HTTP 400 Bad Request". */
+    static String describe(WebApplicationException e) {
+        String own = e.getMessage() == null ? "HTTP " + e.getResponse().getStatus() : e.getMessage();
+        if (e.getCause() != null && own.startsWith("HTTP ")) {
+            return own + ": expected a well-formed request, found: " + rootMessage(e.getCause());
+        }
+        return own;
     }
 
     static String rootMessage(Throwable e) {

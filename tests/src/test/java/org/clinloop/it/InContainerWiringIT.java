@@ -3,7 +3,6 @@ package org.clinloop.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
 import jakarta.transaction.UserTransaction;
 import java.io.File;
@@ -48,7 +47,17 @@ class InContainerWiringIT {
     static WebArchive service() {
         File war = new File(System.getProperty("service.war"));
         return ShrinkWrap.create(ZipImporter.class, "clinloop-arquillian.war").importFrom(war).as(WebArchive.class)
-                .addClass(InContainerWiringIT.class);
+                .addClass(InContainerWiringIT.class)
+                .addAsLibraries(jarOf(org.assertj.core.api.Assertions.class));
+    }
+
+    /** The jar a test-side class came from, to ship it with the deployment. */
+    static File jarOf(Class<?> type) {
+        try {
+            return new File(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Inject
@@ -59,7 +68,7 @@ class InContainerWiringIT {
     ModelRegistry models;
     @Inject
     SafetyRules rules;
-    @Resource
+    @Inject
     UserTransaction tx;
 
     @Test

@@ -86,7 +86,7 @@ public class TaskResource {
         try {
             code = RejectionReason.valueOf(reason);
         } catch (IllegalArgumentException e) {
-            throw new WebApplicationException(OperationOutcomes.response(Response.Status.fromStatusCode(422), "value",
+            throw new WebApplicationException(OperationOutcomes.response(422, "value",
                     "expected reason one of " + Arrays.toString(RejectionReason.values()) + ", found " + reason));
         }
         return queue.reject(id, caller(), code, note);

@@ -38,7 +38,7 @@ public final class WorkflowExceptionMappers {
     public static class BoundsRefused implements ExceptionMapper<BoundsRefusedException> {
         @Override
         public Response toResponse(BoundsRefusedException e) {
-            return OperationOutcomes.response(Response.Status.fromStatusCode(422), "business-rule", e.violations());
+            return OperationOutcomes.response(422, "business-rule", e.violations());
         }
     }
 

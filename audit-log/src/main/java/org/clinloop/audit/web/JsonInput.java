@@ -88,7 +88,7 @@ public final class JsonInput {
     public void validate() {
         if (!problems.isEmpty()) {
             throw new WebApplicationException(OperationOutcomes.response(
-                    Response.Status.fromStatusCode(422), "invalid", problems));
+                    422, "invalid", problems));
         }
     }
 

@@ -42,13 +42,21 @@ public final class OperationOutcomes {
         return outcome;
     }
 
-    /** A response with status and an error OperationOutcome body. */
-    public static Response response(Response.Status status, String code, List<String> diagnostics) {
+    /** A response with status and an error OperationOutcome body (422 has no {@code Response.Status}). */
+    public static Response response(int status, String code, List<String> diagnostics) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(of("error", code, diagnostics)).build();
     }
 
-    public static Response response(Response.Status status, String code, String diagnostics) {
+    public static Response response(int status, String code, String diagnostics) {
         return response(status, code, List.of(diagnostics));
+    }
+
+    public static Response response(Response.Status status, String code, List<String> diagnostics) {
+        return response(status.getStatusCode(), code, diagnostics);
+    }
+
+    public static Response response(Response.Status status, String code, String diagnostics) {
+        return response(status.getStatusCode(), code, List.of(diagnostics));
     }
 }

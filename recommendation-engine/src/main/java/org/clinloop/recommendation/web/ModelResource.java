@@ -72,7 +72,7 @@ public class ModelResource {
         try {
             return Response.ok(registry.activate(id, caller())).build();
         } catch (PromotionRefusedException e) {
-            return OperationOutcomes.response(Response.Status.fromStatusCode(422), "business-rule", e.reasons());
+            return OperationOutcomes.response(422, "business-rule", e.reasons());
         }
     }
 
