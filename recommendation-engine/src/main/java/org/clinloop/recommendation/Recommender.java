@@ -59,10 +59,11 @@ public class Recommender {
             case HOLD -> "hold the current dose";
         };
         return String.format(Locale.ROOT,
-                "7-day mean %.0f/%.0f mm[Hg] from %d readings (target below %.0f/%.0f); last %.0f/%.0f; "
+                "7-day mean %.0f/%.0f mm[Hg] from %d reading%s (target below %.0f/%.0f); last %.0f/%.0f; "
                         + "%.0f%% above target; dose step %d of 0–%d → %s (p %.2f).",
                 f.value(FeatureExtractor.SBP_MEAN_7D), f.value(FeatureExtractor.DBP_MEAN_7D),
-                (int) f.value(FeatureExtractor.READINGS_7D), FeatureExtractor.TARGET_SYSTOLIC,
+                (int) f.value(FeatureExtractor.READINGS_7D), f.value(FeatureExtractor.READINGS_7D) == 1 ? "" : "s",
+                FeatureExtractor.TARGET_SYSTOLIC,
                 FeatureExtractor.TARGET_DIASTOLIC, s.latest().systolic(), s.latest().diastolic(),
                 100 * f.value(FeatureExtractor.SHARE_ABOVE_TARGET_7D), s.doseStep(), s.highestDoseStep(), action, p);
     }
