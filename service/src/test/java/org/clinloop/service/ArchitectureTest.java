@@ -1,0 +1,88 @@
+package org.clinloop.service;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The module boundaries and the deny-by-default rule, checked on the compiled code of every module. */
+class ArchitectureTest {
+
+    static JavaClasses clinloop;
+
+    @BeforeAll
+    static void importClasses() {
+        clinloop = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.clinloop");
+    }
+
+    @Test
+    void modulesDependOneWay() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("audit-log").definedBy("org.clinloop.audit..")
+                .layer("recommendation-engine").definedBy("org.clinloop.recommendation..")
+                .layer("approval-workflow").definedBy("org.clinloop.approval..")
+                .layer("fhir-ingest").definedBy("org.clinloop.ingest..")
+                .layer("fairness-audit").definedBy("org.clinloop.fairness..")
+                .layer("clinician-portal").definedBy("org.clinloop.portal..")
+                .layer("service").definedBy("org.clinloop.service..")
+                .whereLayer("service").mayNotBeAccessedByAnyLayer()
+                .whereLayer("clinician-portal").mayOnlyBeAccessedByLayers("service")
+                .whereLayer("fairness-audit").mayOnlyBeAccessedByLayers("service")
+                .whereLayer("fhir-ingest").mayOnlyBeAccessedByLayers("service")
+                .whereLayer("approval-workflow").mayOnlyBeAccessedByLayers("fhir-ingest", "fairness-audit", "service")
+                .whereLayer("recommendation-engine")
+                .mayOnlyBeAccessedByLayers("approval-workflow", "fhir-ingest", "fairness-audit", "service")
+                .check(clinloop);
+    }
+
+    @Test
+    void noModuleReachesIntoAnothersInternals() {
+        for (String module : List.of("audit", "recommendation", "approval", "ingest", "fairness", "portal")) {
+            String root = "org.clinloop." + module;
+            classes().that().resideInAPackage(root + ".internal..")
+                    .should().onlyBeAccessed().byAnyPackage(root + "..")
+                    .allowEmptyShould(true)
+                    .check(clinloop);
+        }
+    }
+
+    @Test
+    void everyRestMethodNamesWhoMayCallIt() {
+        methods().that().areDeclaredInClassesThat().areAnnotatedWith(Path.class)
+                .and().areAnnotatedWith(GET.class).or().areAnnotatedWith(POST.class).or().areAnnotatedWith(PUT.class)
+                .or().areAnnotatedWith(DELETE.class).or().areAnnotatedWith(PATCH.class)
+                .should().beAnnotatedWith(RolesAllowed.class).orShould().beAnnotatedWith(PermitAll.class)
+                .orShould().beAnnotatedWith(DenyAll.class)
+                .because("deny by default: a resource method without a role would be open to every signed-in user")
+                .check(clinloop);
+    }
+
+    @Test
+    void restResourcesLiveAtTheEdges() {
+        classes().that().areAnnotatedWith(Path.class).should().resideInAPackage("..web..")
+                .check(clinloop);
+    }
+
+    @Test
+    void noConsoleOutputInServiceCode() {
+        noClasses().should().accessField(System.class, "out").orShould().accessField(System.class, "err")
+                .because("use a logger").check(clinloop);
+    }
+}
