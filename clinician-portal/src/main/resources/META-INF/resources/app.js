@@ -110,11 +110,11 @@ async function showQueue() {
       try {
         const body = action === 'approve' ? { note: 'Approved in the portal' } : { reason: reason.value, note: 'Rejected in the portal' };
         const done = await api('POST', `/api/tasks/${t.id}/${action}`, body);
-        result.className = 'done';
+        result.classList.add('done');
         result.textContent = `${done.status} by ${done.decidedBy}`;
         card.querySelectorAll('button, select').forEach((b) => { b.disabled = true; });
       } catch (e) {
-        result.className = 'error';
+        result.classList.add('error');
         result.textContent = e.message;
       }
     };

@@ -68,8 +68,10 @@ public final class DemoSimulator {
             while (!Thread.currentThread().isInterrupted()) {
                 Thread.sleep(every.toMillis());
                 for (Profile p : PATIENTS) {
-                    post(clinic, p, Instant.now(), p.systolic() + 5 * rng.nextGaussian(),
-                            p.diastolic() + 3 * rng.nextGaussian());
+                    // The dose acts: each step above the starting dose lowers pressure (7/4 mm[Hg] a step).
+                    int stepsAdded = doseStep(clinic, p) - p.doseStep();
+                    post(clinic, p, Instant.now(), p.systolic() - 7 * stepsAdded + 5 * rng.nextGaussian(),
+                            p.diastolic() - 4 * stepsAdded + 3 * rng.nextGaussian());
                 }
             }
         } catch (RuntimeException e) {
@@ -97,6 +99,11 @@ public final class DemoSimulator {
         Clinic.expect(r, 201);
         say(String.format(Locale.ROOT, "%-12s %s  %d/%d mm[Hg]  -> Observation/%s", p.id(), at, s, d,
                 r.json().get("id").asText()));
+    }
+
+    static int doseStep(Clinic clinic, Profile p) {
+        return Clinic.expect(clinic.api().get("/api/patients/" + p.id() + "/regimen", clinic.clinician(p.clinician())), 200)
+                .json().get("doseStep").asInt();
     }
 
     static void approveFirstTask(Clinic clinic) {

@@ -5,7 +5,6 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -50,6 +49,6 @@ public class MyAdjustmentsResource {
     }
 
     private Actor caller() {
-        return Callers.from(security.getUserPrincipal()).orElseThrow(() -> new NotAuthorizedException("Bearer"));
+        return Callers.require(security);
     }
 }

@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -103,6 +102,6 @@ public class PatientPlanResource {
     }
 
     private Actor caller() {
-        return Callers.from(security.getUserPrincipal()).orElseThrow(() -> new NotAuthorizedException("Bearer"));
+        return Callers.require(security);
     }
 }

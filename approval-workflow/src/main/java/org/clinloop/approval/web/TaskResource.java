@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -93,6 +92,6 @@ public class TaskResource {
     }
 
     private Actor caller() {
-        return Callers.from(security.getUserPrincipal()).orElseThrow(() -> new NotAuthorizedException("Bearer"));
+        return Callers.require(security);
     }
 }

@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -73,7 +72,6 @@ public class AuditResource {
     }
 
     private Actor caller() {
-        return Callers.from(security.getUserPrincipal())
-                .orElseThrow(() -> new NotAuthorizedException("Bearer"));
+        return Callers.require(security);
     }
 }

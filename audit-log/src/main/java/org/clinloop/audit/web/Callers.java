@@ -31,6 +31,11 @@ public final class Callers {
                 claim(jwt, PRACTITIONER_CLAIM)));
     }
 
+    /** The actor of a JAX-RS request; 401 when there is none (the container lets no such request through). */
+    public static Actor require(jakarta.ws.rs.core.SecurityContext security) {
+        return from(security.getUserPrincipal()).orElseThrow(() -> new jakarta.ws.rs.NotAuthorizedException("Bearer"));
+    }
+
     private static String claim(JsonWebToken jwt, String claim) {
         Object value = jwt.getClaim(claim);
         if (value == null) {

@@ -4,7 +4,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -77,6 +76,6 @@ public class ModelResource {
     }
 
     private Actor caller() {
-        return Callers.from(security.getUserPrincipal()).orElseThrow(() -> new NotAuthorizedException("Bearer"));
+        return Callers.require(security);
     }
 }
