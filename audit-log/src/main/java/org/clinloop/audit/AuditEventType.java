@@ -18,6 +18,7 @@ public enum AuditEventType {
     REGIMEN_SET,
     MODEL_REGISTERED,
     MODEL_ACTIVATED,
+    FAIRNESS_REPORTED,
     AUDIT_VERIFIED,
     AUDIT_READ
 }

@@ -90,6 +90,14 @@ public class ProposalRow {
         return patientId;
     }
 
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    Tier tier() {
+        return tier;
+    }
+
     int fromStep() {
         return fromStep;
     }

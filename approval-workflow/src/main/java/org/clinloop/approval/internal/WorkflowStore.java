@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.clinloop.approval.ApprovalTask;
+import org.clinloop.approval.DecisionRecord;
 import org.clinloop.approval.DoseAdjustment;
 import org.clinloop.approval.Protocols;
 import org.clinloop.approval.Regimen;
@@ -155,6 +156,34 @@ public class WorkflowStore {
 
     public Optional<SafetyAlert> alert(String id) {
         return Optional.ofNullable(em.find(AlertRow.class, id)).map(AlertRow::toAlert);
+    }
+
+    /** Proposals made in [from, to), oldest first, joined with their task and alerts. */
+    public List<DecisionRecord> decisionsBetween(Instant from, Instant to) {
+        List<ProposalRow> proposals = em.createQuery("select p from ProposalRow p where p.createdAt >= :from"
+                        + " and p.createdAt < :to order by p.createdAt", ProposalRow.class)
+                .setParameter("from", from).setParameter("to", to).getResultList();
+        java.util.Map<String, TaskRow> tasks = new java.util.HashMap<>();
+        for (TaskRow t : em.createQuery("select t from TaskRow t where t.proposalId in "
+                        + "(select p.id from ProposalRow p where p.createdAt >= :from and p.createdAt < :to)", TaskRow.class)
+                .setParameter("from", from).setParameter("to", to).getResultList()) {
+            tasks.put(t.proposalId(), t);
+        }
+        java.util.Map<String, List<String>> alerts = new java.util.HashMap<>();
+        for (AlertRow a : em.createQuery("select a from AlertRow a where a.proposalId in "
+                        + "(select p.id from ProposalRow p where p.createdAt >= :from and p.createdAt < :to)", AlertRow.class)
+                .setParameter("from", from).setParameter("to", to).getResultList()) {
+            SafetyAlert alert = a.toAlert();
+            alerts.computeIfAbsent(alert.proposalId(), k -> new java.util.ArrayList<>()).add(alert.code());
+        }
+        List<DecisionRecord> out = new java.util.ArrayList<>(proposals.size());
+        for (ProposalRow p : proposals) {
+            TaskRow t = tasks.get(p.id());
+            out.add(new DecisionRecord(p.id(), p.patientId(), p.createdAt(), p.direction(), p.modelId(), p.tier(),
+                    t == null ? null : t.status(), t == null ? null : t.decidedAt(), t == null ? null : t.reasonCode(),
+                    alerts.getOrDefault(p.id(), List.of())));
+        }
+        return out;
     }
 
     private ApprovalTask view(TaskRow t) {
