@@ -160,6 +160,73 @@ async function showAudit() {
   };
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+function svg(tag, attrs = {}, text) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// One bar per group: the rate, coloured by its parity against the reference; suppressed groups say so.
+function drawRate(report, attributeName) {
+  const attribute = report.attributes.find((a) => a.attribute === attributeName);
+  const box = $('fairnessChart');
+  box.replaceChildren();
+  if (!attribute) return;
+  const width = 640; const row = 28; const left = 190; const scale = width - left - 120;
+  const chart = svg('svg', { class: 'chart', width, height: row * attribute.groups.length + 30, role: 'img',
+    'aria-label': `${attributeName}: rate by group` });
+  attribute.groups.forEach((g, i) => {
+    const y = 10 + i * row;
+    chart.append(svg('text', { x: 8, y: y + 17 }, g.group));
+    if (g.suppressed) {
+      chart.append(svg('text', { x: left, y: y + 17 }, 'suppressed (small group)'));
+      return;
+    }
+    const value = typeof g.metrics.pprev === 'number' ? g.metrics.pprev : null;
+    const parity = g.parity.IMPACT;
+    const cls = parity === true ? 'fair' : parity === false ? 'unfair' : 'undefined';
+    chart.append(svg('rect', { x: left, y: y + 4, width: Math.max(1, (value || 0) * scale), height: row - 10, class: cls }));
+    const d = g.disparities.pprev;
+    const label = value === null ? 'undefined'
+      : `${(100 * value).toFixed(1)}% of ${g.size} · ×${typeof d.ratio === 'number' ? d.ratio.toFixed(2) : 'undefined'}`
+        + (d.significant === true ? ' (significant)' : '');
+    chart.append(svg('text', { x: left + Math.max(1, (value || 0) * scale) + 6, y: y + 17 }, label));
+  });
+  const ref = attribute.groups.find((g) => g.group === attribute.references.pprev);
+  if (ref && typeof ref.metrics.pprev === 'number') {
+    const x = left + ref.metrics.pprev * scale;
+    chart.append(svg('line', { x1: x, x2: x, y1: 4, y2: row * attribute.groups.length + 14, class: 'reference' }));
+  }
+  box.append(chart);
+}
+
+async function showFairness() {
+  $('fairness').hidden = false;
+  let current;
+  const render = () => {
+    if (!current) return;
+    const report = current.content.rates[$('fairRate').value];
+    drawRate(report, $('fairAttribute').value);
+  };
+  const load = (stored) => {
+    current = stored;
+    const rates = Object.keys(stored.content.rates);
+    $('fairRate').replaceChildren(...rates.map((r) => el('option', { value: r }, r)));
+    const attrs = stored.content.rates[rates[0]].attributes.map((a) => a.attribute);
+    $('fairAttribute').replaceChildren(...attrs.map((a) => el('option', { value: a }, a)));
+    $('fairnessMeta').textContent = `Report v${stored.version} of ${stored.createdAt}, ${stored.content.proposals} proposals; `
+      + `${stored.content.tests}. SHA-256 ${stored.contentHash.slice(0, 16)}…`;
+    render();
+  };
+  $('fairRate').onchange = render;
+  $('fairAttribute').onchange = render;
+  $('runFairness').onclick = async () => load(await api('POST', '/api/fairness/reports?kind=HUMAN_LOOP&days=90'));
+  const latest = (await api('GET', '/api/fairness/reports')).find((r) => r.kind === 'HUMAN_LOOP');
+  if (latest) load(await api('GET', `/api/fairness/reports/${latest.id}`));
+}
+
 async function showModels() {
   $('models').hidden = false;
   const box = $('versions');
@@ -198,6 +265,7 @@ async function main() {
   if (roles.includes('clinician')) await showQueue();
   if (roles.includes('patient')) await showAdjustments();
   if (roles.includes('compliance-officer')) await showAudit();
+  if (roles.includes('compliance-officer')) await showFairness();
   if (roles.includes('model-steward') || roles.includes('compliance-officer')) await showModels();
 }
 

@@ -8,6 +8,6 @@ CREATE TABLE fairness_report (
     period_from  TIMESTAMP WITH TIME ZONE,
     period_to    TIMESTAMP WITH TIME ZONE,
     content_hash CHAR(64)                 NOT NULL,
-    content_json VARCHAR(16777216)        NOT NULL,
+    content_json VARCHAR(10485760)        NOT NULL,
     CONSTRAINT fairness_report_version UNIQUE (kind, version)
 );

@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.clinloop.client.ClinLoopClient;
 import org.clinloop.client.Clinic;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -26,12 +27,17 @@ class PortalIT {
 
     static Clinic clinic;
     static ClinLoopClient api;
-    static ChromeDriver browser;
+    ChromeDriver browser;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void clinic() {
         clinic = ItEnvironment.clinic();
         api = clinic.api();
+    }
+
+    /** A fresh browser per test: no session leaks from one user to the next. */
+    @BeforeEach
+    void start() throws Exception {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"));
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -44,8 +50,8 @@ class PortalIT {
         browser = new ChromeDriver(service, options);
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         if (browser != null) {
             browser.quit();
         }
@@ -84,7 +90,22 @@ class PortalIT {
                 .json().get("doseStep").asInt()).isEqualTo(2);
     }
 
-    static void screenshot(String name) throws java.io.IOException {
+    @Test
+    void aComplianceOfficerRunsTheFairnessReportAndSeesItCharted() throws Exception {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        browser.get(api.baseUrl() + "/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("signin"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("compliance");
+        browser.findElement(By.id("password")).sendKeys(System.getenv("CLINLOOP_COMPLIANCE_PASSWORD"));
+        browser.findElement(By.id("kc-login")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("runFairness"))).click();
+        WebElement chart = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#fairnessChart svg")));
+        assertThat(chart.getAttribute("aria-label")).isEqualTo("sex: rate by group");
+        assertThat(browser.findElement(By.id("fairnessMeta")).getText()).contains("proposals").contains("Fisher");
+        screenshot("portal-fairness.png");
+    }
+
+    void screenshot(String name) throws java.io.IOException {
         Path out = Path.of("target", name);
         Files.write(out, browser.getScreenshotAs(OutputType.BYTES));
     }

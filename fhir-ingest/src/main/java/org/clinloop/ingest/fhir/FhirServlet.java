@@ -25,6 +25,8 @@ public class FhirServlet extends RestfulServer {
     @Inject
     transient WorkflowResourceProviders.DetectedIssueProvider issues;
     @Inject
+    transient MeasureReportProvider measureReports;
+    @Inject
     transient TransactionProvider transactions;
 
     public FhirServlet() {
@@ -43,7 +45,7 @@ public class FhirServlet extends RestfulServer {
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setDefaultPrettyPrint(false);
         setImplementationDescription("ClinLoop clinical AI governance service");
-        setResourceProviders(List.of(patients, observations, tasks, orders, issues));
+        setResourceProviders(List.of(patients, observations, tasks, orders, issues, measureReports));
         registerProvider(transactions);
         registerInterceptor(new OutcomeTranslator(getFhirContext()));
     }
