@@ -17,7 +17,9 @@ public record FairnessReport(AuditSettings settings, long rows, long k, String s
                              List<AttributeAudit> attributes, Map<Parity, Boolean> overall) {
 
     public static final String FISHER = "Fisher's exact test, two-sided, on the 2x2 table (group, reference) x "
-            + "(event, non-event) over each metric's denominator; PPR is a share of the whole input and is not tested";
+            + "(event, non-event) over each metric's denominator; when every expected cell count is at least 1000, "
+            + "Pearson's chi-square test (1 df, no continuity correction), which then agrees with it to under 1e-3; "
+            + "PPR is a share of the whole input and is not tested";
 
     /**
      * One attribute's groups.

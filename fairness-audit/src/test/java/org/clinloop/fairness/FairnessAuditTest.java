@@ -121,6 +121,20 @@ class FairnessAuditTest {
     }
 
     @Test
+    void theLargeSampleTestAgreesWithFisherWhereItTakesOver() {
+        // Expected counts just over the switch: chi-square and Fisher's exact give nearly the same p.
+        long a = 1300;
+        long b = 1000;
+        long c = 1200;
+        long d = 1100;
+        double chi = FairnessAudit.pValue(a, b, c, d);
+        double fisher = org.apache.commons.statistics.inference.FisherExactTest.withDefaults()
+                .test(new int[][] {{(int) a, (int) b}, {(int) c, (int) d}}).getPValue();
+        assertThat(chi).isCloseTo(fisher, within(1e-3));
+        assertThat(FairnessAudit.pValue(3, 1, 1, 3)).as("small tables stay exact").isCloseTo(34 / 70.0, within(1e-12));
+    }
+
+    @Test
     void smallGroupsAreSuppressedAndLeftOutOfParity() {
         FairnessReport r = FairnessAudit.audit(table(), AuditSettings.AEQUITAS_DEFAULTS.withMinGroupSize(3));
         FairnessReport.GroupAudit c = group(r, "g", "c");
