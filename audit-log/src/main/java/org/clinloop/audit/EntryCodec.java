@@ -93,6 +93,12 @@ public final class EntryCodec {
         return chainHash(entry.previousHash(), bytes);
     }
 
+    /** The RFC 6962 leaf hash of an entry: SHA-256(0x00 ‖ canonical entry bytes). */
+    public static byte[] leafHash(AuditEntry entry) {
+        return MerkleTree.leafHash(canonicalEntry(entry.formatVersion(), entry.sequence(), entry.recordedAt(),
+                entry.type(), entry.actorId(), entry.patientId(), entry.detailJson()));
+    }
+
     /** Parses canonical detail JSON back into maps, lists and scalars. */
     public static Map<String, Object> parseDetail(String detailJson) {
         try {

@@ -147,6 +147,46 @@ public final class MerkleTree {
         return nodeHash(hash(start, start + k), hash(start + k, end));
     }
 
+    /**
+     * The right edge of a growing tree (RFC 9162's "compact range"): enough to compute the root
+     * of every prefix in one streaming pass, in O(log n) memory. Verification uses it.
+     */
+    public static final class Frontier {
+        private final java.util.ArrayDeque<byte[]> stack = new java.util.ArrayDeque<>();
+        private final java.util.ArrayDeque<Integer> heights = new java.util.ArrayDeque<>();
+        private long size;
+
+        public void append(byte[] leafHash) {
+            byte[] carry = leafHash;
+            int height = 0;
+            while (!heights.isEmpty() && heights.peek() == height) {
+                carry = nodeHash(stack.pop(), carry);
+                heights.pop();
+                height++;
+            }
+            stack.push(carry);
+            heights.push(height);
+            size++;
+        }
+
+        public long size() {
+            return size;
+        }
+
+        /** MTH of everything appended so far. */
+        public byte[] root() {
+            if (size == 0) {
+                return emptyRoot();
+            }
+            java.util.Iterator<byte[]> it = stack.iterator();
+            byte[] acc = it.next();
+            while (it.hasNext()) {
+                acc = nodeHash(it.next(), acc);
+            }
+            return acc;
+        }
+    }
+
     static long largestPowerOfTwoBelow(long n) {
         return Long.highestOneBit(n - 1);
     }

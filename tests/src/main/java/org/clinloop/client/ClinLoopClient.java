@@ -48,6 +48,11 @@ public final class ClinLoopClient {
         return send(request(path, token).GET().build());
     }
 
+    /** GET with an explicit Accept header (e.g. application/x-ndjson for exports). */
+    public Reply get(String path, String token, String accept) {
+        return send(request(path, token).setHeader("Accept", accept).GET().build());
+    }
+
     public Reply post(String path, String token, String contentType, String body) {
         return send(request(path, token).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());

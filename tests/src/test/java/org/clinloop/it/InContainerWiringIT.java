@@ -114,6 +114,176 @@ class InContainerWiringIT {
         assertThat(audit.verify().entriesChecked()).isEqualTo(before);
     }
 
+    @jakarta.annotation.Resource(lookup = "jdbc/clinloop")
+    javax.sql.DataSource dataSource;
+
+    /** Runs SQL as the database owner with the append-only triggers switched off: what an intruder could do. */
+    void asIntruder(String... sql) throws Exception {
+        try (var c = dataSource.getConnection(); var st = c.createStatement()) {
+            st.execute("ALTER TABLE audit_entry DISABLE TRIGGER USER");
+            for (String s : sql) {
+                st.execute(s);
+            }
+            st.execute("ALTER TABLE audit_entry ENABLE TRIGGER USER");
+        }
+    }
+
+    @Test
+    void postgresRefusesToChangeOrRemoveAnEntry() throws Exception {
+        audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, null, Map.of("probe", "refusal")));
+        try (var c = dataSource.getConnection(); var st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeUpdate("UPDATE audit_entry SET actor_id = 'nobody' WHERE sequence_no = 1"))
+                    .hasMessageContaining("append-only");
+        }
+        try (var c = dataSource.getConnection(); var st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeUpdate("DELETE FROM audit_entry WHERE sequence_no = 1"))
+                    .hasMessageContaining("append-only");
+        }
+    }
+
+    @Test
+    void verificationNamesExactlyTheEntryAlteredInTheDatabase() throws Exception {
+        AuditEntry victim = audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, "p-tamper",
+                Map.of("probe", "tamper", "dose", "5 mg")));
+        audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, null, Map.of("probe", "after")));
+        try {
+            asIntruder("UPDATE audit_entry SET detail = replace(detail, '5 mg', '50 mg') WHERE sequence_no = "
+                    + victim.sequence());
+            var result = audit.verify();
+            assertThat(result.intact()).isFalse();
+            assertThat(result.firstBroken()).isEqualTo(victim.sequence());
+            assertThat(result.reason()).contains("the entry was altered");
+        } finally {
+            asIntruder("UPDATE audit_entry SET detail = replace(detail, '50 mg', '5 mg') WHERE sequence_no = "
+                    + victim.sequence());
+        }
+        assertThat(audit.verify().intact()).isTrue();
+    }
+
+    @Test
+    void aTruncatedTailIsCaughtByTheSignedTreeHead() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, null, Map.of("probe", "tail", "n", i)));
+        }
+        var head = audit.treeHead();
+        long keep = head.size() - 2;
+        List<Object[]> removed = new ArrayList<>();
+        String[] previous = new String[1];
+        try (var c = dataSource.getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT sequence_no, format_version, recorded_at, event_type, actor_id, patient_id,"
+                     + " detail, previous_hash, entry_hash FROM audit_entry WHERE sequence_no > " + keep
+                     + " ORDER BY sequence_no")) {
+            while (rs.next()) {
+                removed.add(new Object[] {rs.getLong(1), rs.getInt(2), rs.getObject(3), rs.getString(4), rs.getString(5),
+                    rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)});
+            }
+        }
+        try (var c = dataSource.getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT entry_hash FROM audit_entry WHERE sequence_no = " + keep)) {
+            rs.next();
+            previous[0] = rs.getString(1);
+        }
+        long lastBefore = (Long) removed.get(removed.size() - 1)[0];
+        String lastHash = (String) removed.get(removed.size() - 1)[8];
+        try {
+            // Remove the tail and rewind the head row, so that the hash chain alone looks whole.
+            asIntruder("DELETE FROM audit_entry WHERE sequence_no > " + keep,
+                    "UPDATE audit_head SET last_sequence = " + keep + ", last_hash = '" + previous[0] + "'");
+            var result = audit.verify();
+            assertThat(result.intact()).isFalse();
+            assertThat(result.reason()).contains("tree head signed at").contains("entries were removed");
+        } finally {
+            try (var c = dataSource.getConnection()) {
+                try (var st = c.createStatement()) {
+                    st.execute("ALTER TABLE audit_entry DISABLE TRIGGER USER");
+                }
+                try (var ps = c.prepareStatement("INSERT INTO audit_entry (sequence_no, format_version, recorded_at,"
+                        + " event_type, actor_id, patient_id, detail, previous_hash, entry_hash) VALUES (?,?,?,?,?,?,?,?,?)")) {
+                    for (Object[] row : removed) {
+                        for (int i = 0; i < row.length; i++) {
+                            ps.setObject(i + 1, row[i]);
+                        }
+                        ps.executeUpdate();
+                    }
+                }
+                try (var st = c.createStatement()) {
+                    st.execute("UPDATE audit_head SET last_sequence = " + lastBefore + ", last_hash = '" + lastHash + "'");
+                    st.execute("ALTER TABLE audit_entry ENABLE TRIGGER USER");
+                }
+            }
+        }
+        var restored = audit.verify();
+        assertThat(restored.intact()).as(restored.reason()).isTrue();
+        assertThat(restored.treeHeadsChecked()).isPositive();
+    }
+
+    @Test
+    void twoServiceInstancesAppendingAtOnceFormOneLog() throws Exception {
+        // This deployment and the main application are separate instances (own CDI container, own
+        // EntityManagerFactory, own Merkle index) sharing one PostgreSQL, like two servers would.
+        String token = ehrToken();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> work = new ArrayList<>();
+        String patient = "arq-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String service = "http://localhost:" + System.getProperty("clinloop.http.port",
+                org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("clinloop.http.port", String.class));
+        send(http, "PUT", service + "/fhir/Patient/" + patient, token, "{\"resourceType\":\"Patient\",\"id\":\""
+                + patient + "\",\"generalPractitioner\":[{\"reference\":\"Practitioner/dr-rivera\"}]}");
+        for (int i = 0; i < 40; i++) {
+            int n = i;
+            work.add(pool.submit(() -> audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, null,
+                    Map.of("probe", "instance-b", "n", n)))));
+            work.add(pool.submit(() -> send(http, "POST", service + "/fhir/Observation", token, observation(patient, n))));
+        }
+        for (Future<?> f : work) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        var result = audit.verify();
+        assertThat(result.intact()).as(result.reason()).isTrue();
+        assertThat(audit.read(new AuditQuery(patient, AuditEventType.OBSERVATION_ACCEPTED, 1000))).hasSize(40);
+    }
+
+    static String observation(String patient, int n) {
+        return "{\"resourceType\":\"Observation\",\"status\":\"final\",\"category\":[{\"coding\":[{\"system\":"
+                + "\"http://terminology.hl7.org/CodeSystem/observation-category\",\"code\":\"vital-signs\"}]}],"
+                + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"85354-9\"}]},"
+                + "\"subject\":{\"reference\":\"Patient/" + patient + "\"},\"effectiveDateTime\":\""
+                + java.time.Instant.now().minusSeconds(3600 + n).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + "\",\"component\":[{\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8480-6\"}]},"
+                + "\"valueQuantity\":{\"value\":140,\"system\":\"http://unitsofmeasure.org\",\"code\":\"mm[Hg]\"}},"
+                + "{\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8462-4\"}]},"
+                + "\"valueQuantity\":{\"value\":90,\"system\":\"http://unitsofmeasure.org\",\"code\":\"mm[Hg]\"}}]}";
+    }
+
+    static Object send(java.net.http.HttpClient http, String method, String url, String token, String body) throws Exception {
+        var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/fhir+json")
+                .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + url + ": " + response.statusCode() + " " + response.body());
+        }
+        return null;
+    }
+
+    /** The EHR's token: the server inherited the generated secrets from ./clinloop test. */
+    static String ehrToken() throws Exception {
+        String keycloak = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("keycloak.url", String.class);
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(keycloak + "/realms/clinloop/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=clinloop-ehr"
+                        + "&client_secret=" + System.getenv("CLINLOOP_EHR_CLIENT_SECRET"))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var matcher = java.util.regex.Pattern.compile("\"access_token\":\"([^\"]+)\"").matcher(response.body());
+        if (!matcher.find()) {
+            throw new IllegalStateException("No EHR token: " + response.statusCode() + " " + response.body());
+        }
+        return matcher.group(1);
+    }
+
     @Test
     void theRegistryServesAModelAndTheRulesAreCompiledOnce() {
         assertThat(models.versions()).isNotEmpty();

@@ -4,7 +4,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,7 +11,21 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import org.clinloop.audit.Actor;
@@ -20,7 +33,10 @@ import org.clinloop.audit.AuditEntry;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
+import org.clinloop.audit.AuditExport;
 import org.clinloop.audit.AuditQuery;
+import org.clinloop.audit.SignedTreeHead;
+import org.clinloop.audit.TreeHeadKey;
 import org.clinloop.audit.ChainVerification;
 
 /** Read-only audit trail for compliance officers. Every read is itself recorded. */
@@ -53,23 +69,141 @@ public class AuditResource {
     @RolesAllowed("compliance-officer")
     @Transactional
     public List<AuditEntry> entries(@QueryParam("patient") String patient, @QueryParam("type") String type,
-                                    @QueryParam("limit") Integer limit) {
+                                    @QueryParam("actor") String actorId, @QueryParam("from") String from,
+                                    @QueryParam("to") String to, @QueryParam("limit") Integer limit) {
         Actor actor = caller();
         AuditQuery query;
         try {
-            query = new AuditQuery(patient, type == null ? null : AuditEventType.valueOf(type),
+            query = new AuditQuery(patient, type == null ? null : AuditEventType.valueOf(type), actorId,
+                    from == null ? null : Instant.parse(from), to == null ? null : Instant.parse(to),
                     limit == null ? 100 : limit);
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException("Expected type one of " + Arrays.toString(AuditEventType.values())
-                    + " and limit 1..1000; found type=" + type + ", limit=" + limit + ".");
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new WebApplicationException(OperationOutcomes.response(Response.Status.BAD_REQUEST, "value",
+                    "Expected type one of " + Arrays.toString(AuditEventType.values()) + ", from/to as ISO-8601 "
+                            + "instants with from before to, and limit 1..1000; found type=" + type + ", from=" + from
+                            + ", to=" + to + ", limit=" + limit + "."));
         }
         List<AuditEntry> entries = log.read(query);
-        log.append(AuditEvent.of(AuditEventType.AUDIT_READ, actor, patient, Map.of(
-                "query", Map.of("patient", String.valueOf(patient), "type", String.valueOf(type),
-                        "limit", query.limit()),
-                "returned", entries.size())));
+        Map<String, Object> q = new LinkedHashMap<>();
+        q.put("patient", String.valueOf(patient));
+        q.put("type", String.valueOf(type));
+        q.put("actor", String.valueOf(actorId));
+        q.put("from", String.valueOf(from));
+        q.put("to", String.valueOf(to));
+        q.put("limit", query.limit());
+        log.append(AuditEvent.of(AuditEventType.AUDIT_READ, actor, patient, Map.of("query", q, "returned", entries.size())));
         return entries;
     }
+
+    @GET
+    @Path("entries/{sequence}")
+    @RolesAllowed("compliance-officer")
+    @Transactional
+    public Response entry(@PathParam("sequence") long sequence) {
+        Actor actor = caller();
+        Optional<AuditEntry> entry = log.entry(sequence);
+        log.append(AuditEvent.of(AuditEventType.AUDIT_READ, actor, entry.map(AuditEntry::patientId).orElse(null),
+                Map.of("entry", sequence, "found", entry.isPresent())));
+        return entry.map(e -> Response.ok(e).build()).orElseGet(() -> OperationOutcomes.response(
+                Response.Status.NOT_FOUND, "not-found", "No audit entry " + sequence + "."));
+    }
+
+    /** The current signed tree head (a new one is signed when the log has grown). */
+    @GET
+    @Path("tree-head")
+    @RolesAllowed("compliance-officer")
+    public SignedTreeHead treeHead() {
+        caller();
+        return log.treeHead();
+    }
+
+    @GET
+    @Path("tree-heads")
+    @RolesAllowed("compliance-officer")
+    public List<SignedTreeHead> treeHeads(@QueryParam("limit") Integer limit) {
+        caller();
+        return log.treeHeads(limit == null ? 50 : limit);
+    }
+
+    /** The public half of the tree-head signing key: public, so that anyone can check a head. */
+    @GET
+    @Path("public-key")
+    @PermitAll
+    public Map<String, String> publicKey() {
+        TreeHeadKey key = log.signingKey();
+        return Map.of("keyId", key.keyId(), "algorithm", key.algorithm(), "publicKey", key.publicKey(), "pem", key.pem());
+    }
+
+    @GET
+    @Path("proof/inclusion")
+    @RolesAllowed("compliance-officer")
+    public Response inclusion(@QueryParam("sequence") Long sequence, @QueryParam("size") Long size) {
+        caller();
+        if (sequence == null) {
+            return OperationOutcomes.response(Response.Status.BAD_REQUEST, "required",
+                    "expected a sequence query parameter, found none");
+        }
+        try {
+            return Response.ok(log.inclusionProof(sequence, size == null ? 0 : size)).build();
+        } catch (IllegalArgumentException e) {
+            return OperationOutcomes.response(Response.Status.BAD_REQUEST, "value", e.getMessage());
+        }
+    }
+
+    @GET
+    @Path("proof/consistency")
+    @RolesAllowed("compliance-officer")
+    public Response consistency(@QueryParam("first") Long first, @QueryParam("second") Long second) {
+        caller();
+        if (first == null || second == null) {
+            return OperationOutcomes.response(Response.Status.BAD_REQUEST, "required",
+                    "expected first and second query parameters, found first=" + first + ", second=" + second);
+        }
+        try {
+            return Response.ok(log.consistencyProof(first, second)).build();
+        } catch (IllegalArgumentException e) {
+            return OperationOutcomes.response(Response.Status.BAD_REQUEST, "value", e.getMessage());
+        }
+    }
+
+    /** The whole log up to a fresh signed tree head, as NDJSON that {@link AuditExport#verify} checks offline. */
+    @GET
+    @Path("export")
+    @RolesAllowed("compliance-officer")
+    @Produces("application/x-ndjson")
+    public Response export() {
+        Actor actor = caller();
+        SignedTreeHead head = log.treeHead();
+        TreeHeadKey key = log.signingKey();
+        exported.fire(new Exported(actor, head));
+        StreamingOutput body = out -> {
+            Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            AuditExport.writeHeader(w, head, key);
+            IOException[] failure = new IOException[1];
+            log.forEach(1, head.size(), e -> {
+                if (failure[0] == null) {
+                    try {
+                        AuditExport.writeEntry(w, e);
+                    } catch (IOException ex) {
+                        failure[0] = ex;
+                    }
+                }
+            });
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            w.flush();
+        };
+        return Response.ok(body).header("Content-Disposition", "attachment; filename=\"clinloop-audit-" + head.size()
+                + ".ndjson\"").build();
+    }
+
+    /** Fired before an export streams, so that the export itself is recorded. */
+    public record Exported(Actor actor, SignedTreeHead head) {
+    }
+
+    @Inject
+    jakarta.enterprise.event.Event<Exported> exported;
 
     private Actor caller() {
         return Callers.require(security);
