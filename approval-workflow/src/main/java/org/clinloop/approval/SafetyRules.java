@@ -36,9 +36,11 @@ public final class SafetyRules {
 
     private final KieBase kieBase;
     private final String version;
+    private final String drl;
 
     public SafetyRules(String drl) {
         Objects.requireNonNull(drl, "Rule text is required.");
+        this.drl = drl;
         KieServices kie = KieServices.Factory.get();
         KieFileSystem files = kie.newKieFileSystem()
                 .write("src/main/resources/" + RULES_RESOURCE, kie.getResources().newByteArrayResource(
@@ -64,6 +66,11 @@ public final class SafetyRules {
         } catch (IOException e) {
             throw new IllegalStateException("Safety rules resource " + RULES_RESOURCE + " cannot be read.", e);
         }
+    }
+
+    /** The DRL this rule set was compiled from (stored by version, so that past decisions can be replayed). */
+    public String drl() {
+        return drl;
     }
 
     /** Name and content hash of the rule text, recorded with every decision. */

@@ -131,7 +131,7 @@ public class TitrationWorkflow {
         return out;
     }
 
-    private static Map<String, Object> proposalDetail(String proposalId, BloodPressureReading trigger,
+    static Map<String, Object> proposalDetail(String proposalId, BloodPressureReading trigger,
                                                       Recommendation rec) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("proposal", proposalId);
@@ -148,7 +148,7 @@ public class TitrationWorkflow {
         return d;
     }
 
-    private static Map<String, Object> decisionDetail(String proposalId, TierDecision decision, SafetyBounds bounds) {
+    static Map<String, Object> decisionDetail(String proposalId, TierDecision decision, SafetyBounds bounds) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("proposal", proposalId);
         d.put("tier", decision.tier().name());

@@ -26,6 +26,9 @@ public interface ModelRegistry {
 
     Optional<ModelVersion> find(String versionId);
 
+    /** Any registered version, loaded to predict (for replaying past decisions and shadow scoring). */
+    Optional<TitrationModel> load(String versionId);
+
     /** All versions, newest first. */
     List<ModelVersion> versions();
 }

@@ -25,16 +25,22 @@ public class Recommender {
     public static Recommendation recommend(TitrationModel model, PatientSnapshot snapshot) {
         TitrationFeatures features = FeatureExtractor.extract(snapshot);
         Map<Direction, Double> probabilities = model.probabilities(features);
-        Direction direction = Direction.HOLD; // ties go to HOLD: no change unless the model prefers one
+        Direction direction = choose(probabilities);
+        int steps = direction == Direction.HOLD ? 0 : 1;
+        double p = probabilities.get(direction);
+        return new Recommendation(snapshot.patientId(), direction, steps, p, probabilities, features,
+                inputHash(snapshot), model.version(), rationale(features, snapshot, direction, p));
+    }
+
+    /** The most probable direction; ties go to HOLD (no change unless the model prefers one). */
+    public static Direction choose(Map<Direction, Double> probabilities) {
+        Direction direction = Direction.HOLD;
         for (Direction d : Direction.values()) {
             if (probabilities.get(d) > probabilities.get(direction)) {
                 direction = d;
             }
         }
-        int steps = direction == Direction.HOLD ? 0 : 1;
-        double p = probabilities.get(direction);
-        return new Recommendation(snapshot.patientId(), direction, steps, p, probabilities, features,
-                inputHash(snapshot), model.version(), rationale(features, snapshot, direction, p));
+        return direction;
     }
 
     /** Hex SHA-256 of what the model saw, in the audit log's canonical JSON. */

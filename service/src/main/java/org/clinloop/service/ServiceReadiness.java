@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.clinloop.approval.DecisionReplay;
 import org.clinloop.approval.SafetyRules;
 import org.clinloop.audit.Actor;
 import org.clinloop.recommendation.ModelRegistry;
@@ -34,6 +35,8 @@ public class ServiceReadiness {
     @Inject
     SafetyRules rules;
     @Inject
+    DecisionReplay replay;
+    @Inject
     @ConfigProperty(name = "clinloop.model.bootstrap-seed", defaultValue = "20261123")
     long bootstrapSeed;
 
@@ -48,7 +51,8 @@ public class ServiceReadiness {
         }
         try {
             schema = SchemaMigrations.migrate(dataSource, getClass().getClassLoader());
-            LOG.info(() -> "Safety rules " + rules.version() + " compiled");
+            replay.registerRules(rules);
+            LOG.info(() -> "Safety rules " + rules.version() + " compiled and stored for replay");
             List<ModelVersion> versions = registry.versions();
             if (versions.isEmpty()) {
                 ModelVersion v = training.trainCandidate(bootstrapSeed, Actor.system("model-bootstrap"));

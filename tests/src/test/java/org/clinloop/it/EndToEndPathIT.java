@@ -68,6 +68,25 @@ class EndToEndPathIT {
         assertThat(proposal.get("model").get("provenanceHash").asText()).hasSize(64);
         assertThat(proposal.get("inputHash").asText()).hasSize(64);
         assertThat(proposal.get("features").get("sbp_last").asDouble()).isEqualTo(154.0);
+
+        JsonNode replay = expect(api.post("/api/decisions/" + proposal.get("proposal").asText() + "/replay",
+                clinic.compliance(), ClinLoopClient.JSON_TYPE, ""), 200).json();
+        assertThat(replay.get("matches").asBoolean()).as(replay.toString()).isTrue();
+        assertThat(replay.get("replayed").get("tier").asText()).isEqualTo("AUTO");
+        assertThat(api.post("/api/decisions/" + proposal.get("proposal").asText() + "/replay",
+                clinic.clinician(Clinic.RIVERA), ClinLoopClient.JSON_TYPE, "").status()).isEqualTo(403);
+
+        JsonNode provenance = expect(api.get("/fhir/Provenance?patient=" + Clinic.JONES_ID, clinic.compliance()), 200).json();
+        assertThat(provenance.toString()).contains("model " + proposal.get("model").get("id").asText())
+                .contains("Observation/" + obs.get("id").asText()).contains(decided.get("rulesVersion").asText());
+
+        JsonNode events = expect(api.get("/fhir/AuditEvent?patient=" + Clinic.JONES_ID, clinic.patient(Clinic.JONES)), 200)
+                .json();
+        assertThat(events.toString()).contains("ADJUSTMENT_DELIVERED").contains("\"system\":\"http://dicom.nema.org/"
+                + "resources/ontology/DCM\"");
+        assertThat(api.get("/fhir/AuditEvent?patient=" + Clinic.LEE_ID, clinic.patient(Clinic.JONES)).status()).isEqualTo(403);
+        assertThat(expect(api.get("/api/audit/entries?type=SIGN_IN&actor=" + Clinic.JONES, clinic.compliance()), 200)
+                .json().size()).isPositive();
     }
 
     @Test

@@ -77,6 +77,25 @@ public class WorkflowStore {
         }
     }
 
+    // --- rule sets ---------------------------------------------------------------------------
+
+    /** Stores a rule set's text under its version; false when that version was already stored. */
+    public boolean saveRuleSet(String version, String drl, Instant at) {
+        if (em.find(RuleSetRow.class, version) != null) {
+            return false;
+        }
+        em.persist(new RuleSetRow(version, drl, at));
+        return true;
+    }
+
+    public Optional<String> ruleSet(String version) {
+        return Optional.ofNullable(em.find(RuleSetRow.class, version)).map(RuleSetRow::drl);
+    }
+
+    public Optional<String> proposalPatient(String proposalId) {
+        return Optional.ofNullable(em.find(ProposalRow.class, proposalId)).map(ProposalRow::patientId);
+    }
+
     // --- proposals, tasks, adjustments, alerts --------------------------------------------
 
     public void saveProposal(String id, Instant at, String triggerObservation, Recommendation r, TierDecision d) {

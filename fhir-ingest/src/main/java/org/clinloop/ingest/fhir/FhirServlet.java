@@ -27,6 +27,10 @@ public class FhirServlet extends RestfulServer {
     @Inject
     transient MeasureReportProvider measureReports;
     @Inject
+    transient AuditResourceProviders.AuditEventProvider auditEvents;
+    @Inject
+    transient AuditResourceProviders.ProvenanceProvider provenance;
+    @Inject
     transient TransactionProvider transactions;
 
     public FhirServlet() {
@@ -45,7 +49,8 @@ public class FhirServlet extends RestfulServer {
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setDefaultPrettyPrint(false);
         setImplementationDescription("ClinLoop clinical AI governance service");
-        setResourceProviders(List.of(patients, observations, tasks, orders, issues, measureReports));
+        setResourceProviders(List.of(patients, observations, tasks, orders, issues, measureReports, auditEvents,
+                provenance));
         registerProvider(transactions);
         registerInterceptor(new OutcomeTranslator(getFhirContext()));
     }

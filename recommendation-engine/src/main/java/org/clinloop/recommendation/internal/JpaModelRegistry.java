@@ -126,6 +126,17 @@ public class JpaModelRegistry implements ModelRegistry {
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<TitrationModel> load(String versionId) {
+        TitrationModel current = cached;
+        if (current != null && current.version().id().equals(versionId)) {
+            return Optional.of(current);
+        }
+        return Optional.ofNullable(em.find(ModelVersionRow.class, versionId))
+                .map(row -> new TitrationModel(deserialize(row), row.toVersion()));
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
     public List<ModelVersion> versions() {
         return em.createQuery("select m from ModelVersionRow m order by m.ordinal desc", ModelVersionRow.class)
                 .getResultList().stream().map(ModelVersionRow::toVersion).toList();

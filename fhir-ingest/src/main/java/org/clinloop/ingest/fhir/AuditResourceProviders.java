@@ -1,0 +1,182 @@
+package org.clinloop.ingest.fhir;
+
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.RequiredParam;
+import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.clinloop.approval.Roles;
+import org.clinloop.audit.Actor;
+import org.clinloop.audit.AuditEntry;
+import org.clinloop.audit.AuditEventType;
+import org.clinloop.audit.AuditLog;
+import org.clinloop.audit.AuditQuery;
+import org.clinloop.audit.EntryCodec;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * Read-only FHIR views of the audit log: every entry as an AuditEvent (in the manner of IHE
+ * Basic Audit Log Patterns), and every decision as a Provenance naming the model, the rules and
+ * bounds, and the observation it came from. Compliance officers see all; a patient sees the
+ * events about themself (who did what with their record).
+ */
+public final class AuditResourceProviders {
+
+    static final String CLINLOOP_EVENTS = "https://clinloop.org/fhir/CodeSystem/audit-event";
+    static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
+    static final Set<AuditEventType> READS = Set.of(AuditEventType.AUDIT_READ, AuditEventType.AUDIT_VERIFIED,
+            AuditEventType.AUDIT_EXPORTED);
+
+    private AuditResourceProviders() {
+    }
+
+    static Actor reader(RequestDetails request, String patient) {
+        Actor actor = FhirCallers.requireAnyRole(request, Roles.COMPLIANCE_OFFICER, Roles.PATIENT);
+        if (!actor.hasRole(Roles.COMPLIANCE_OFFICER) && (patient == null || !patient.equals(actor.patientId()))) {
+            throw new ForbiddenOperationException(actor.id() + " may read only the audit events about themself");
+        }
+        return actor;
+    }
+
+    static AuditEvent auditEvent(AuditEntry e) {
+        AuditEvent ae = new AuditEvent();
+        ae.setId(String.valueOf(e.sequence()));
+        boolean read = READS.contains(e.type());
+        if (e.type() == AuditEventType.SIGN_IN) {
+            ae.setType(new Coding(DCM, "110114", "User Authentication"));
+        } else if (read) {
+            ae.setType(new Coding(DCM, "110112", "Query"));
+        } else {
+            ae.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
+        }
+        ae.addSubtype(new Coding(CLINLOOP_EVENTS, e.type().name(), null));
+        ae.setAction(read ? AuditEvent.AuditEventAction.R
+                : e.type() == AuditEventType.TIER_DECIDED || e.type() == AuditEventType.PROPOSAL_MADE
+                        ? AuditEvent.AuditEventAction.E : AuditEvent.AuditEventAction.C);
+        ae.setRecorded(Date.from(e.recordedAt()));
+        ae.setOutcome(e.type() == AuditEventType.OBSERVATION_REJECTED ? AuditEvent.AuditEventOutcome._4
+                : AuditEvent.AuditEventOutcome._0);
+        AuditEvent.AuditEventAgentComponent agent = ae.addAgent();
+        agent.setWho(new Reference().setDisplay(e.actorId())).setRequestor(true);
+        if (e.actorId().startsWith("system:")) {
+            agent.getType().addCoding(new Coding("http://dicom.nema.org/resources/ontology/DCM", "110150", "Application"));
+        }
+        ae.getSource().setObserver(new Reference().setDisplay("ClinLoop")).addType(
+                new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
+        if (e.patientId() != null) {
+            ae.addEntity().setWhat(new Reference("Patient/" + e.patientId()))
+                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
+        }
+        AuditEvent.AuditEventEntityComponent record = ae.addEntity();
+        record.setWhat(new Reference().setIdentifier(new Identifier().setSystem("urn:clinloop:audit-entry")
+                .setValue(String.valueOf(e.sequence()))).setDisplay("audit entry " + e.sequence()));
+        record.addDetail().setType("detail").setValue(new org.hl7.fhir.r4.model.StringType(e.detailJson()));
+        record.addDetail().setType("entryHash").setValue(new org.hl7.fhir.r4.model.StringType(e.hash()));
+        return ae;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Provenance provenance(AuditEntry decided, Map<String, Object> proposal) {
+        Map<String, Object> d = EntryCodec.parseDetail(decided.detailJson());
+        Provenance p = new Provenance();
+        p.setId("decision-" + decided.sequence());
+        p.addTarget(new Reference().setIdentifier(new Identifier().setSystem(FhirViews.CLINLOOP_CODES + "/proposal")
+                .setValue((String) d.get("proposal"))).setDisplay("tier " + d.get("tier")));
+        p.setRecorded(Date.from(decided.recordedAt()));
+        p.getActivity().addCoding(new Coding(CLINLOOP_EVENTS, "TIER_DECIDED", "Safety rules decided the tier"));
+        if (proposal != null) {
+            Map<String, Object> model = (Map<String, Object>) proposal.get("model");
+            p.addAgent().setWho(new Reference().setDisplay("model " + model.get("id") + " (provenance sha256 "
+                    + model.get("provenanceHash") + ")")).getType().addCoding(new Coding(
+                    "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author"));
+            p.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)
+                    .setWhat(new Reference("Observation/" + proposal.get("observation")));
+        }
+        p.addAgent().setWho(new Reference().setDisplay("rules " + d.get("rulesVersion") + " over bounds v"
+                + d.get("boundsVersion"))).getType().addCoding(new Coding(
+                "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "verifier", "Verifier"));
+        if (decided.patientId() != null) {
+            p.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)
+                    .setWhat(new Reference("Patient/" + decided.patientId()));
+        }
+        return p;
+    }
+
+    @Dependent
+    public static class AuditEventProvider implements IResourceProvider {
+        @Inject
+        AuditLog log;
+
+        @Override
+        public Class<AuditEvent> getResourceType() {
+            return AuditEvent.class;
+        }
+
+        @Read
+        public AuditEvent read(@IdParam IdType id, RequestDetails request) {
+            long seq;
+            try {
+                seq = Long.parseLong(id.getIdPart());
+            } catch (NumberFormatException e) {
+                throw new ResourceNotFoundException("No AuditEvent/" + id.getIdPart());
+            }
+            AuditEntry e = log.entry(seq).orElseThrow(() -> new ResourceNotFoundException("No AuditEvent/" + seq));
+            reader(request, e.patientId());
+            return auditEvent(e);
+        }
+
+        @Search
+        public List<AuditEvent> byPatient(@RequiredParam(name = AuditEvent.SP_PATIENT) ReferenceParam patient,
+                                          RequestDetails request) {
+            reader(request, patient.getIdPart());
+            return log.read(new AuditQuery(patient.getIdPart(), null, 500)).stream().map(AuditResourceProviders::auditEvent)
+                    .toList();
+        }
+    }
+
+    @Dependent
+    public static class ProvenanceProvider implements IResourceProvider {
+        @Inject
+        AuditLog log;
+
+        @Override
+        public Class<Provenance> getResourceType() {
+            return Provenance.class;
+        }
+
+        @Search
+        public List<Provenance> byPatient(@RequiredParam(name = Provenance.SP_PATIENT) ReferenceParam patient,
+                                          RequestDetails request) {
+            FhirCallers.requireAnyRole(request, Roles.COMPLIANCE_OFFICER);
+            String id = patient.getIdPart();
+            Map<String, Map<String, Object>> proposals = new HashMap<>();
+            for (AuditEntry e : log.read(new AuditQuery(id, AuditEventType.PROPOSAL_MADE, 1000))) {
+                Map<String, Object> d = EntryCodec.parseDetail(e.detailJson());
+                proposals.put((String) d.get("proposal"), d);
+            }
+            List<Provenance> out = new ArrayList<>();
+            for (AuditEntry e : log.read(new AuditQuery(id, AuditEventType.TIER_DECIDED, 1000))) {
+                String proposal = (String) EntryCodec.parseDetail(e.detailJson()).get("proposal");
+                out.add(provenance(e, proposals.get(proposal)));
+            }
+            return out;
+        }
+    }
+}
