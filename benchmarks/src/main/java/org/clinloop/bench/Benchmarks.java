@@ -21,7 +21,7 @@ public final class Benchmarks {
                 .addProfiler("gc").build()).run();
         Map<String, RunResult> byName = new LinkedHashMap<>();
         for (RunResult r : results) {
-            byName.put(r.getParams().getBenchmark(), r);
+            byName.put(r.getParams().getBenchmark() + params(r), r);
         }
         System.out.println();
         System.out.println("== Ratios to the baseline measured in the same run ==");
@@ -33,8 +33,8 @@ public final class Benchmarks {
                 continue;
             }
             byName.entrySet().stream()
-                    .filter(e -> e.getKey().startsWith(cls + ".limit"))
-                    .forEach(e -> print(name, r, e.getKey(), e.getValue()));
+                    .filter(e -> e.getKey().startsWith(cls + ".limit") && e.getKey().endsWith(params(r)))
+                    .forEach(e -> print(name + params(r), r, e.getKey(), e.getValue()));
         }
     }
 
@@ -42,15 +42,22 @@ public final class Benchmarks {
         double st = s.getPrimaryResult().getScore();
         double bt = b.getPrimaryResult().getScore();
         String unit = s.getPrimaryResult().getScoreUnit();
-        boolean timePerOp = unit.contains("/op");
+        boolean timePerOp = unit.endsWith("/op");
         double slower = timePerOp ? st / bt : bt / st;
-        System.out.printf(Locale.ROOT, "%-60s %10.4g %-10s | baseline %-40s %10.4g | subject/baseline time %.2fx "
-                        + "(throughput %.1f%% of the baseline)%n", short_(subject), st, unit, short_(baseline), bt, slower,
-                100 / slower);
+        System.out.printf(Locale.ROOT, "%-64s %10.4g %-8s | baseline %-52s %10.4g | time per op %.2fx the baseline's "
+                        + "(throughput ratio %.3f)%n", short_(subject), st, unit, short_(baseline), bt, slower, 1 / slower);
         var alloc = s.getSecondaryResults().get("gc.alloc.rate.norm");
         if (alloc != null) {
             System.out.printf(Locale.ROOT, "%-60s allocates %.3g %s%n", "", alloc.getScore(), alloc.getScoreUnit());
         }
+    }
+
+    private static String params(RunResult r) {
+        StringBuilder b = new StringBuilder();
+        for (String key : r.getParams().getParamsKeys()) {
+            b.append(b.length() == 0 ? "{" : ",").append(key).append('=').append(r.getParams().getParam(key));
+        }
+        return b.length() == 0 ? "" : b.append('}').toString();
     }
 
     private static String short_(String name) {
