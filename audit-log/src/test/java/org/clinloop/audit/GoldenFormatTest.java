@@ -34,4 +34,21 @@ class GoldenFormatTest {
         assertThat(result.intact()).as(result.reason()).isTrue();
         assertThat(result.headHash()).isEqualTo(entries.get(4).hash());
     }
+
+    /** A tree head signed in format 1 (of the CT test vector's 8-leaf root) keeps verifying, and only unaltered. */
+    @Test
+    void formatOneSignedTreeHeadStillVerifies() throws IOException {
+        var mapper = JsonMapper.builder().addModule(new JavaTimeModule()).build();
+        try (InputStream in = getClass().getResourceAsStream("/golden/tree-head-format-1.json")) {
+            var golden = mapper.readTree(in);
+            SignedTreeHead head = mapper.treeToValue(golden.get("treeHead"), SignedTreeHead.class);
+            TreeHeadKey key = mapper.treeToValue(golden.get("publicKey"), TreeHeadKey.class);
+            assertThat(key.verifies(head)).isTrue();
+            assertThat(key.verifies(new SignedTreeHead(1, head.size() + 1, head.rootHash(), head.timestamp(),
+                    head.keyId(), head.algorithm(), head.signature()))).isFalse();
+            assertThat(new String(head.signedBytes(), StandardCharsets.UTF_8)).isEqualTo(
+                    "{\"rootHash\":\"5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328\",\"size\":8,"
+                            + "\"timestamp\":\"2026-11-23T12:00:00.125Z\",\"version\":1}");
+        }
+    }
 }
