@@ -1,9 +1,11 @@
 package org.clinloop.approval;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,10 +15,13 @@ import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
+import org.clinloop.recommendation.BloodPressureReading;
 
 /**
- * The clinician's queue: tasks for the patients on their panel, approved or rejected by a named
- * clinician. Of two clinicians acting on one task at once, exactly one succeeds.
+ * The clinician's queue: tasks for the patients on their panel, approved as proposed, modified
+ * (the chosen dose re-checked against the hard limits and the rules) or rejected by a named
+ * clinician. Of two clinicians acting on one task at once, exactly one succeeds; a task cannot
+ * be decided twice or after it expired.
  */
 @ApplicationScoped
 public class ApprovalQueue {
@@ -29,6 +34,14 @@ public class ApprovalQueue {
     CareTeam careTeam;
     @Inject
     Clock clock;
+    @Inject
+    WorkflowSettings settings;
+    @Inject
+    SafetyRules rules;
+    @Inject
+    Instance<ReadingHistory> readings;
+    @Inject
+    Instance<ClinicalContextSource> clinicalSources;
 
     /** The clinician's own tasks, most urgent first; {@code status} null for all. */
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -58,13 +71,7 @@ public class ApprovalQueue {
     public ApprovalTask approve(String taskId, Actor clinician, String note) {
         ApprovalTask task = lockForDecision(taskId, clinician);
         Instant now = clock.instant();
-        Regimen regimen = store.lockRegimen(task.patientId())
-                .orElseThrow(() -> new TaskConflictException("Patient " + task.patientId() + " has no regimen.", task));
-        if (regimen.doseStep() != task.fromStep()) {
-            throw new TaskConflictException("Expected the dose to be at step " + task.fromStep()
-                    + " as when proposed, found step " + regimen.doseStep() + ": the proposal is stale.", task);
-        }
-        ProtocolLimits limits = Protocols.require(regimen.protocol());
+        Regimen regimen = currentRegimen(task);
         ApprovalTask decided = store.decide(taskId, TaskStatus.APPROVED, clinician.id(), now, null, note);
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("task", taskId);
@@ -74,12 +81,55 @@ public class ApprovalQueue {
         detail.put("note", String.valueOf(note));
         audit.append(AuditEvent.of(AuditEventType.TASK_APPROVED, clinician, task.patientId(), detail));
         if (task.toStep() != task.fromStep()) {
-            Delivery.deliver(store, audit, limits, regimen, task.proposalId(), task.toStep(), clinician, clinician, now);
+            Delivery.deliver(store, audit, Protocols.require(regimen.protocol()), regimen, task.proposalId(),
+                    task.toStep(), clinician, clinician, now, false);
         }
+        Autonomy.approvedUnmodified(store, audit, task.patientId(), settings.requiredApprovals(), now, clinician);
         return decided;
     }
 
-    /** Rejects the proposal with a coded reason; nothing is delivered. */
+    /**
+     * Approves a different dose than proposed. The clinician's choice passes through the same
+     * rules (as a step with probability 1): anything they would BLOCK — outside the hard limits,
+     * an increase below the floor or against a contraindication — is refused.
+     */
+    @Transactional
+    public ApprovalTask modify(String taskId, Actor clinician, int toStep, String note) {
+        ApprovalTask task = lockForDecision(taskId, clinician);
+        Instant now = clock.instant();
+        Regimen regimen = currentRegimen(task);
+        ProtocolLimits limits = Protocols.require(regimen.protocol());
+        if (toStep == task.fromStep()) {
+            throw new BoundsRefusedException(List.of("expected a dose step different from the current step "
+                    + task.fromStep() + ", found " + toStep + " (approve a hold as proposed, or reject)"));
+        }
+        SafetyBounds bounds = store.activeBounds(task.patientId())
+                .orElseGet(() -> SafetyBounds.protocolDefault(task.patientId(), limits));
+        TierDecision check = rules.evaluate(new ProposedStep(task.fromStep(), toStep, 1.0), bounds, limits,
+                recheckContext(task.patientId(), now));
+        List<String> refusals = modificationRefusals(check, toStep, limits);
+        if (!refusals.isEmpty()) {
+            throw new BoundsRefusedException(refusals);
+        }
+        store.markModified(taskId, toStep);
+        ApprovalTask decided = store.decide(taskId, TaskStatus.APPROVED, clinician.id(), now, null, note);
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("task", taskId);
+        detail.put("proposal", task.proposalId());
+        detail.put("fromStep", task.fromStep());
+        detail.put("proposedStep", task.toStep());
+        detail.put("chosenStep", toStep);
+        detail.put("recheck", check.fired());
+        detail.put("rulesVersion", check.rulesVersion());
+        detail.put("note", String.valueOf(note));
+        audit.append(AuditEvent.of(AuditEventType.TASK_MODIFIED, clinician, task.patientId(), detail));
+        Delivery.deliver(store, audit, limits, regimen, task.proposalId(), toStep, clinician, clinician, now, true);
+        Autonomy.reset(store, audit, task.patientId(), settings.requiredApprovals(), now,
+                "proposal modified by " + clinician.id());
+        return decided;
+    }
+
+    /** Rejects the proposal with a coded reason; nothing is delivered and the patient is back to approval-only. */
     @Transactional
     public ApprovalTask reject(String taskId, Actor clinician, RejectionReason reason, String note) {
         if (reason == null) {
@@ -87,11 +137,51 @@ public class ApprovalQueue {
                     + List.of(RejectionReason.values()) + ", found none"));
         }
         ApprovalTask task = lockForDecision(taskId, clinician);
-        ApprovalTask decided = store.decide(taskId, TaskStatus.REJECTED, clinician.id(), clock.instant(), reason.name(),
-                note);
+        Instant now = clock.instant();
+        ApprovalTask decided = store.decide(taskId, TaskStatus.REJECTED, clinician.id(), now, reason.name(), note);
         audit.append(AuditEvent.of(AuditEventType.TASK_REJECTED, clinician, task.patientId(), Map.of(
                 "task", taskId, "proposal", task.proposalId(), "reason", reason.name(), "note", String.valueOf(note))));
+        Autonomy.reset(store, audit, task.patientId(), settings.requiredApprovals(), now,
+                "proposal rejected by " + clinician.id() + " (" + reason + ")");
         return decided;
+    }
+
+    /**
+     * Why a clinician's chosen step may not be delivered, from the rules' re-check of it: every
+     * rule that BLOCKED it, and the hard limits whatever the rules said. Empty when allowed.
+     */
+    public static List<String> modificationRefusals(TierDecision check, int toStep, ProtocolLimits limits) {
+        List<String> out = new java.util.ArrayList<>(check.fired().stream().filter(f -> f.verdict() == Tier.BLOCKED)
+                .map(f -> f.rule() + ": " + f.reason()).toList());
+        if (!BoundsCheck.insideHardLimits(toStep, limits) && out.isEmpty()) {
+            out.add("expected a dose step within the protocol ladder 0.." + limits.ladder().highestStep() + ", found "
+                    + toStep);
+        }
+        return out;
+    }
+
+    private Regimen currentRegimen(ApprovalTask task) {
+        Regimen regimen = store.lockRegimen(task.patientId())
+                .orElseThrow(() -> new TaskConflictException("Patient " + task.patientId() + " has no regimen.", task));
+        if (regimen.doseStep() != task.fromStep()) {
+            throw new TaskConflictException("Expected the dose to be at step " + task.fromStep()
+                    + " as when proposed, found step " + regimen.doseStep() + ": the proposal is stale.", task);
+        }
+        return regimen;
+    }
+
+    /** The context a clinician's modification is re-checked in: the latest reading and what is known now. */
+    private DecisionContext recheckContext(String patientId, Instant now) {
+        List<BloodPressureReading> recent = readings.isResolvable()
+                ? readings.get().between(patientId, now.minus(Duration.ofDays(30)), now) : List.of();
+        if (recent.isEmpty()) {
+            throw new BoundsRefusedException(List.of("expected a recent blood-pressure reading to check the modified dose "
+                    + "against, found none in 30 days"));
+        }
+        ClinicalContext clinical = clinicalSources.isResolvable() ? clinicalSources.get().of(patientId, now)
+                : ClinicalContext.UNKNOWN;
+        return new DecisionContext(recent.get(recent.size() - 1), recent, AutonomyState.NEW, AutoChangeHistory.NONE,
+                clinical, now);
     }
 
     private ApprovalTask lockForDecision(String taskId, Actor clinician) {
@@ -101,6 +191,10 @@ public class ApprovalQueue {
         if (task.status() != TaskStatus.REQUESTED) {
             throw new TaskConflictException("Task " + taskId + " was already " + task.status() + " by "
                     + task.decidedBy() + " at " + task.decidedAt() + ".", task);
+        }
+        if (task.expiresAt() != null && clock.instant().isAfter(task.expiresAt())) {
+            throw new TaskConflictException("Task " + taskId + " expired at " + task.expiresAt()
+                    + ": nothing was delivered; a new reading will bring a new proposal.", task);
         }
         return task;
     }

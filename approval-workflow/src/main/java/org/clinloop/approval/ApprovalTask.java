@@ -25,12 +25,14 @@ import java.util.List;
  * @param decidedAt         when, or null
  * @param reasonCode        rejection reason code, or null
  * @param note              clinician's note, or null
+ * @param expiresAt         when the task lapses if nobody decides
+ * @param modifiedToStep    the dose step a clinician chose instead of the proposal's, or null
  */
 public record ApprovalTask(String id, String proposalId, String patientId, TaskStatus status, TaskPriority priority,
                            String ownerPractitioner, Instant createdAt, int fromStep, int toStep, String proposedDose,
                            String direction, double probability, String rationale, String modelId,
                            List<String> reasons, String decidedBy, Instant decidedAt, String reasonCode,
-                           String note) {
+                           String note, Instant expiresAt, Integer modifiedToStep) {
 
     public ApprovalTask {
         reasons = List.copyOf(reasons);

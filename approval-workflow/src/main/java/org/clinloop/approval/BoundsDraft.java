@@ -10,7 +10,10 @@ package org.clinloop.approval;
  * @param systolicFloor   no increase below this systolic, mm[Hg]
  * @param minConfidence   model probability needed for automatic delivery
  * @param autonomyEnabled whether any change may be delivered without approval
+ * @param minDaysBetweenAutoChanges at least this many days between automatic changes
+ * @param maxAutoChangesPer30Days   at most this many automatic changes in any 30 days
  */
 public record BoundsDraft(String protocol, int lowestStep, int highestStep, int maxAutoSteps, double systolicFloor,
-                          double minConfidence, boolean autonomyEnabled) {
+                          double minConfidence, boolean autonomyEnabled, int minDaysBetweenAutoChanges,
+                          int maxAutoChangesPer30Days) {
 }

@@ -15,11 +15,12 @@ import java.util.List;
  * @param taskStatus    the approval task's status, or null when none was queued
  * @param taskDecidedAt when a clinician decided the task, or null
  * @param rejection     the rejection reason code, or null
+ * @param modified      true when a clinician approved a different dose than proposed
  * @param alertCodes    alerts raised with the proposal
  */
 public record DecisionRecord(String proposalId, String patientId, Instant proposedAt, String direction, String modelId,
                              Tier tier, TaskStatus taskStatus, Instant taskDecidedAt, String rejection,
-                             List<String> alertCodes) {
+                             boolean modified, List<String> alertCodes) {
 
     public DecisionRecord {
         alertCodes = List.copyOf(alertCodes);

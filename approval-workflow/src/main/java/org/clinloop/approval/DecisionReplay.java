@@ -124,7 +124,8 @@ public class DecisionReplay {
         BloodPressureReading trigger = new BloodPressureReading(observation,
                 Instant.parse((String) reading.get("effective")), ((Number) reading.get("systolic")).doubleValue(),
                 ((Number) reading.get("diastolic")).doubleValue());
-        TierDecision replayed = rules.evaluate(step, bounds, Protocols.require(bounds.protocol()), trigger);
+        TierDecision replayed = rules.evaluate(step, bounds, Protocols.require(bounds.protocol()),
+                context(trigger, (Map<String, Object>) decision.get("context")));
         if (!replayed.tier().name().equals(decision.get("tier"))) {
             differences.add("tier: recorded " + decision.get("tier") + ", replayed " + replayed.tier());
         }
@@ -166,6 +167,34 @@ public class DecisionReplay {
         return report;
     }
 
+    /** The recorded decision context; a decision recorded before contexts were kept replays with the reading alone. */
+    @SuppressWarnings("unchecked")
+    static DecisionContext context(BloodPressureReading trigger, Map<String, Object> c) {
+        if (c == null) {
+            return DecisionContext.readingOnly(trigger);
+        }
+        List<BloodPressureReading> readings = new ArrayList<>();
+        for (Map<String, Object> r : (List<Map<String, Object>>) c.get("readings")) {
+            readings.add(new BloodPressureReading((String) r.get("observation"), Instant.parse((String) r.get("effective")),
+                    ((Number) r.get("systolic")).doubleValue(), ((Number) r.get("diastolic")).doubleValue()));
+        }
+        BloodPressureReading self = readings.stream().filter(r -> r.equals(trigger)).findFirst().orElse(trigger);
+        Map<String, Object> a = (Map<String, Object>) c.get("autonomy");
+        AutonomyState autonomy = new AutonomyState(((Number) a.get("consecutiveApprovals")).intValue(),
+                ((Number) a.get("required")).intValue(), (Boolean) a.get("earned"));
+        String last = (String) c.get("lastAutoChange");
+        AutoChangeHistory changes = new AutoChangeHistory("null".equals(last) ? null : Instant.parse(last),
+                ((Number) c.get("autoChangesLast30Days")).intValue());
+        Map<String, Object> k = (Map<String, Object>) c.get("clinical");
+        ClinicalContext clinical = new ClinicalContext(nullable(k.get("pregnant"), Boolean::valueOf),
+                nullable(k.get("potassium"), Double::valueOf), nullable(k.get("egfrDropPercent"), Double::valueOf));
+        return new DecisionContext(self, readings, autonomy, changes, clinical, Instant.parse((String) c.get("now")));
+    }
+
+    private static <T> T nullable(Object v, java.util.function.Function<String, T> parse) {
+        return v == null || "null".equals(v) ? null : parse.apply(v.toString());
+    }
+
     private SafetyRules rules(String version) {
         if (version.equals(current.version())) {
             return current;
@@ -191,7 +220,9 @@ public class DecisionReplay {
                 (String) b.get("protocol"), ((Number) b.get("lowestStep")).intValue(),
                 ((Number) b.get("highestStep")).intValue(), ((Number) b.get("maxAutoSteps")).intValue(),
                 ((Number) b.get("systolicFloor")).doubleValue(), ((Number) b.get("minConfidence")).doubleValue(),
-                (Boolean) b.get("autonomyEnabled"), (String) b.get("authoredBy"),
+                (Boolean) b.get("autonomyEnabled"),
+                ((Number) b.getOrDefault("minDaysBetweenAutoChanges", 7)).intValue(),
+                ((Number) b.getOrDefault("maxAutoChangesPer30Days", 2)).intValue(), (String) b.get("authoredBy"),
                 Instant.parse((String) b.get("authoredAt")));
     }
 }

@@ -17,7 +17,8 @@ final class Delivery {
     }
 
     static DoseAdjustment deliver(WorkflowStore store, AuditLog audit, ProtocolLimits limits, Regimen regimen,
-                                  String proposalId, int toStep, Actor approver, Actor recorder, Instant now) {
+                                  String proposalId, int toStep, Actor approver, Actor recorder, Instant now,
+                                  boolean modified) {
         if (!BoundsCheck.insideHardLimits(toStep, limits)) {
             throw new BoundsRefusedException(java.util.List.of("expected a dose step within the protocol ladder 0.."
                     + limits.ladder().highestStep() + ", found " + toStep));
@@ -26,7 +27,7 @@ final class Delivery {
                 regimen.doseStep(), toStep, limits.ladder().drug(), limits.ladder().rxNormCode(),
                 limits.ladder().dose(toStep), limits.ladder().unit(),
                 approver == null ? DoseAdjustment.AUTO : DoseAdjustment.APPROVED,
-                approver == null ? null : approver.id(), now, null);
+                approver == null ? null : approver.id(), now, null, modified, null);
         store.saveAdjustment(adjustment);
         store.saveRegimen(new Regimen(regimen.patientId(), regimen.protocol(), toStep, now,
                 approver == null ? recorder.id() : approver.id()));
@@ -38,6 +39,7 @@ final class Delivery {
         detail.put("dose", limits.ladder().describe(toStep));
         detail.put("route", adjustment.route());
         detail.put("approvedBy", String.valueOf(adjustment.approvedBy()));
+        detail.put("modified", modified);
         audit.append(AuditEvent.of(AuditEventType.ADJUSTMENT_DELIVERED, approver == null ? recorder : approver,
                 regimen.patientId(), detail));
         return adjustment;

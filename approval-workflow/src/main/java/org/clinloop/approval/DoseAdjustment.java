@@ -19,10 +19,13 @@ import java.time.Instant;
  * @param approvedBy     the clinician who approved it, or null for AUTO
  * @param createdAt      when it was issued
  * @param acknowledgedAt when the patient's app acknowledged it, or null
+ * @param modified       true when a clinician chose a different dose than the proposal's
+ * @param flaggedAt      when it was flagged for not being acknowledged in time, or null
  */
 public record DoseAdjustment(String id, String patientId, String proposalId, int fromStep, int toStep,
                              String medication, String rxNormCode, BigDecimal dose, String unit, String route,
-                             String approvedBy, Instant createdAt, Instant acknowledgedAt) {
+                             String approvedBy, Instant createdAt, Instant acknowledgedAt, boolean modified,
+                             Instant flaggedAt) {
 
     public static final String AUTO = "AUTO";
     public static final String APPROVED = "APPROVED";

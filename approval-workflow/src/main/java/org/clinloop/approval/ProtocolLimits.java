@@ -15,15 +15,21 @@ import java.util.Objects;
  * @param maxAutoStepsLimit the largest step any bounds may let the system apply on its own
  * @param systolicFloorMin  the lowest systolic floor any bounds may set, mm[Hg]
  * @param minConfidenceMin  the lowest model confidence any bounds may accept for autonomy
+ * @param minDaysBetweenAutoChangesMin the fewest days any bounds may allow between automatic changes
+ * @param maxAutoChangesPer30DaysLimit the most automatic changes any bounds may allow in 30 days
+ * @param crisisConfirmation a crisis reading is confirmed by another within this time
+ * @param potassiumMax      no increase above this serum potassium, mmol/L (ACE inhibitors raise it)
+ * @param egfrDropMaxPercent no increase when eGFR fell more than this, percent of its baseline
  */
 public record ProtocolLimits(String protocol, DoseLadder ladder, int maxAutoStepsLimit, double systolicFloorMin,
-                             double minConfidenceMin) {
+                             double minConfidenceMin, int minDaysBetweenAutoChangesMin, int maxAutoChangesPer30DaysLimit,
+                             java.time.Duration crisisConfirmation, double potassiumMax, double egfrDropMaxPercent) {
 
     /** Lisinopril 2.5–40 mg daily, one step at a time on its own, never below a floor of 90 mm[Hg]. */
     public static final ProtocolLimits HYPERTENSION_ACEI = new ProtocolLimits("hypertension-acei-v1",
             new DoseLadder("lisinopril", "29046", "mg", List.of(new BigDecimal("2.5"), new BigDecimal("5"),
                     new BigDecimal("10"), new BigDecimal("20"), new BigDecimal("40"))),
-            1, 90, 0.5);
+            1, 90, 0.5, 3, 4, java.time.Duration.ofMinutes(30), 5.5, 30);
 
     public ProtocolLimits {
         Objects.requireNonNull(protocol, "Protocol id is required.");
@@ -54,6 +60,14 @@ public record ProtocolLimits(String protocol, DoseLadder ladder, int maxAutoStep
         }
         if (!(bounds.minConfidence() >= minConfidenceMin) || bounds.minConfidence() > 1) {
             out.add("expected minConfidence " + minConfidenceMin + "..1, found " + bounds.minConfidence());
+        }
+        if (bounds.minDaysBetweenAutoChanges() < minDaysBetweenAutoChangesMin || bounds.minDaysBetweenAutoChanges() > 365) {
+            out.add("expected minDaysBetweenAutoChanges " + minDaysBetweenAutoChangesMin + "..365, found "
+                    + bounds.minDaysBetweenAutoChanges());
+        }
+        if (bounds.maxAutoChangesPer30Days() < 0 || bounds.maxAutoChangesPer30Days() > maxAutoChangesPer30DaysLimit) {
+            out.add("expected maxAutoChangesPer30Days 0.." + maxAutoChangesPer30DaysLimit + ", found "
+                    + bounds.maxAutoChangesPer30Days());
         }
         return out;
     }

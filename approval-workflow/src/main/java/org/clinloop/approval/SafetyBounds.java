@@ -16,12 +16,15 @@ import java.util.Objects;
  * @param systolicFloor     no increase when the latest systolic is below this, mm[Hg]
  * @param minConfidence     model probability below which a clinician decides
  * @param autonomyEnabled   false: every change waits for a clinician (a new patient's default)
+ * @param minDaysBetweenAutoChanges    at least this many days between two automatic changes
+ * @param maxAutoChangesPer30Days      at most this many automatic changes in any 30 days
  * @param authoredBy        the clinician who signed this version ("protocol" for the default)
  * @param authoredAt        when it was signed
  */
 public record SafetyBounds(String patientId, int version, String protocol, int lowestStep, int highestStep,
                            int maxAutoSteps, double systolicFloor, double minConfidence, boolean autonomyEnabled,
-                           String authoredBy, Instant authoredAt) {
+                           int minDaysBetweenAutoChanges, int maxAutoChangesPer30Days, String authoredBy,
+                           Instant authoredAt) {
 
     public SafetyBounds {
         Objects.requireNonNull(patientId, "Patient id is required.");
@@ -32,7 +35,8 @@ public record SafetyBounds(String patientId, int version, String protocol, int l
     /** Approval-only bounds spanning the protocol: what every patient has before a clinician signs any. */
     public static SafetyBounds protocolDefault(String patientId, ProtocolLimits limits) {
         return new SafetyBounds(patientId, 0, limits.protocol(), 0, limits.ladder().highestStep(), 0,
-                Math.max(100, limits.systolicFloorMin()), 0.8, false, "protocol:" + limits.protocol(), Instant.EPOCH);
+                Math.max(100, limits.systolicFloorMin()), 0.8, false, 14, 1, "protocol:" + limits.protocol(),
+                Instant.EPOCH);
     }
 
     /** "bounds v3 of p-1". */

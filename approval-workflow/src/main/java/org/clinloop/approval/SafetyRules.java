@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.clinloop.approval.internal.BoundsFact;
+import org.clinloop.approval.internal.ContextFact;
 import org.clinloop.approval.internal.ProposalFact;
 import org.clinloop.approval.internal.ReadingFact;
 import org.clinloop.approval.internal.Verdicts;
@@ -78,23 +79,31 @@ public final class SafetyRules {
         return version;
     }
 
+    /** Decides with nothing known but the reading (autonomy not earned, no history, no EHR context). */
+    public TierDecision evaluate(ProposedStep step, SafetyBounds bounds, ProtocolLimits limits,
+                                 BloodPressureReading reading) {
+        return evaluate(step, bounds, limits, DecisionContext.readingOnly(reading));
+    }
+
     /**
      * Decides the tier of a proposal.
      *
      * @param step    the proposed change, or null when there is none (alerts are still checked)
      * @param bounds  the patient's active bounds (or {@link SafetyBounds#protocolDefault})
      * @param limits  the protocol's hard limits
-     * @param reading the reading that triggered the decision
+     * @param context the triggering reading, recent readings, autonomy, change history, EHR context
      */
     public TierDecision evaluate(ProposedStep step, SafetyBounds bounds, ProtocolLimits limits,
-                                 BloodPressureReading reading) {
+                                 DecisionContext context) {
         Objects.requireNonNull(bounds, "Bounds are required.");
         Objects.requireNonNull(limits, "Protocol limits are required.");
-        Objects.requireNonNull(reading, "The triggering reading is required.");
+        Objects.requireNonNull(context, "The decision context is required.");
+        BloodPressureReading reading = context.reading();
         Verdicts verdicts = new Verdicts();
-        List<Object> facts = new ArrayList<>(3);
+        List<Object> facts = new ArrayList<>(4);
         facts.add(new BoundsFact(bounds, limits));
         facts.add(new ReadingFact(reading.systolic(), reading.diastolic()));
+        facts.add(new ContextFact(context, limits));
         if (step != null) {
             facts.add(new ProposalFact(step.fromStep(), step.toStep(), step.probability()));
         }
@@ -118,7 +127,7 @@ public final class SafetyRules {
             fired.add(new RuleFiring(SAFETY_NET, Tier.BLOCKED, "step " + step.toStep() + " is outside the hard limits"));
             tier = Tier.BLOCKED;
         }
-        if (tier == Tier.AUTO && !BoundsCheck.autonomousAllowed(step, bounds, limits, reading)) {
+        if (tier == Tier.AUTO && !BoundsCheck.autonomousAllowed(step, bounds, limits, context)) {
             LOG.log(Level.SEVERE, "Rules {0} gave AUTO for {1} outside {2}; sent to a clinician by the safety net",
                     new Object[] {version, step, bounds.versionTag()});
             fired.add(new RuleFiring(SAFETY_NET, Tier.NEEDS_APPROVAL, "the Java bounds check refuses automatic delivery"));

@@ -7,5 +7,7 @@ public enum TaskStatus {
     /** Approved as proposed or modified; a dose adjustment was delivered (completed). */
     APPROVED,
     /** Rejected with a reason; nothing was delivered (rejected). */
-    REJECTED
+    REJECTED,
+    /** Nobody decided in time; nothing was delivered (cancelled). */
+    EXPIRED
 }

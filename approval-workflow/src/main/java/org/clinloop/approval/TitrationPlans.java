@@ -26,23 +26,83 @@ public class TitrationPlans {
     CareTeam careTeam;
     @Inject
     Clock clock;
+    @Inject
+    jakarta.enterprise.inject.Instance<ReadingHistory> readings;
 
-    /** Signs a new bounds version and activates it; refused when outside the protocol's hard limits. */
+    /**
+     * Signs a new bounds version, not yet active; refused when outside the protocol's hard limits.
+     * Bounds are never edited in place: each change is a new signed version.
+     */
     @Transactional
-    public SafetyBounds activateBounds(String patientId, BoundsDraft draft, Actor clinician) {
+    public SafetyBounds signBounds(String patientId, BoundsDraft draft, Actor clinician) {
         Roles.requireClinicianFor(clinician, patientId, careTeam);
         ProtocolLimits limits = Protocols.require(draft.protocol());
         Instant now = clock.instant();
         SafetyBounds bounds = new SafetyBounds(patientId, store.nextBoundsVersion(patientId), draft.protocol(),
                 draft.lowestStep(), draft.highestStep(), draft.maxAutoSteps(), draft.systolicFloor(),
-                draft.minConfidence(), draft.autonomyEnabled(), clinician.id(), now);
+                draft.minConfidence(), draft.autonomyEnabled(), draft.minDaysBetweenAutoChanges(),
+                draft.maxAutoChangesPer30Days(), clinician.id(), now);
         List<String> violations = limits.violations(bounds);
         if (!violations.isEmpty()) {
             throw new BoundsRefusedException(violations);
         }
-        store.activate(bounds);
-        audit.append(AuditEvent.of(AuditEventType.BOUNDS_ACTIVATED, clinician, patientId, Map.of("bounds", bounds)));
+        store.saveDraft(bounds);
+        audit.append(AuditEvent.of(AuditEventType.BOUNDS_SIGNED, clinician, patientId, Map.of("bounds", bounds)));
         return bounds;
+    }
+
+    /** Makes a signed version the patient's active bounds (the previous one is superseded). */
+    @Transactional
+    public SafetyBounds activateBounds(String patientId, int version, Actor clinician) {
+        Roles.requireClinicianFor(clinician, patientId, careTeam);
+        if (store.wasActivated(patientId, version)) {
+            throw new BoundsRefusedException(List.of("expected a signed version never active before, found v" + version
+                    + " already activated once: sign a new version instead"));
+        }
+        SafetyBounds active = store.activate(patientId, version, clinician.id(), clock.instant())
+                .orElseThrow(() -> new UnknownResourceException("No bounds v" + version + " of patient " + patientId + "."));
+        audit.append(AuditEvent.of(AuditEventType.BOUNDS_ACTIVATED, clinician, patientId, Map.of(
+                "version", version, "bounds", active)));
+        return active;
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<SafetyBounds> boundsHistory(String patientId, Actor actor) {
+        Roles.requireReaderOf(actor, patientId, careTeam);
+        return store.boundsHistory(patientId);
+    }
+
+    /** Sets the blood-pressure goal agreed with the patient. */
+    @Transactional
+    public CareGoal setGoal(String patientId, double systolicTarget, double diastolicTarget, Actor clinician) {
+        Roles.requireClinicianFor(clinician, patientId, careTeam);
+        if (systolicTarget < 100 || systolicTarget > 160 || diastolicTarget < 60 || diastolicTarget > 100
+                || diastolicTarget >= systolicTarget) {
+            throw new BoundsRefusedException(List.of("expected a target of 100-160 / 60-100 mm[Hg] with diastolic below "
+                    + "systolic, found " + systolicTarget + "/" + diastolicTarget));
+        }
+        CareGoal goal = new CareGoal(patientId, systolicTarget, diastolicTarget, clinician.id(), clock.instant());
+        store.saveGoal(goal);
+        audit.append(AuditEvent.of(AuditEventType.GOAL_SET, clinician, patientId, Map.of("goal", goal)));
+        return goal;
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public CareGoal goal(String patientId, Actor actor) {
+        Roles.requireReaderOf(actor, patientId, careTeam);
+        return store.goal(patientId).orElseGet(() -> CareGoal.protocolDefault(patientId));
+    }
+
+    /** When to see the patient next, from stability against their goal. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public FollowUp followUp(String patientId, Actor actor) {
+        Roles.requireReaderOf(actor, patientId, careTeam);
+        Instant now = clock.instant();
+        CareGoal goal = store.goal(patientId).orElseGet(() -> CareGoal.protocolDefault(patientId));
+        var history = readings.isResolvable()
+                ? readings.get().between(patientId, now.minus(java.time.Duration.ofDays(35)), now)
+                : List.<org.clinloop.recommendation.BloodPressureReading>of();
+        return FollowUp.suggest(goal, history, store.alertsSince(patientId, now.minus(java.time.Duration.ofDays(14))), now);
     }
 
     /** Records what the patient takes now (e.g. from the EHR's current prescription). */

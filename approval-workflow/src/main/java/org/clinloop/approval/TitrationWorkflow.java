@@ -44,6 +44,10 @@ public class TitrationWorkflow {
     CareTeam careTeam;
     @Inject
     Clock clock;
+    @Inject
+    WorkflowSettings settings;
+    @Inject
+    jakarta.enterprise.inject.Instance<ClinicalContextSource> clinicalSources;
 
     /**
      * Decides what to do after {@code trigger} was accepted.
@@ -62,30 +66,33 @@ public class TitrationWorkflow {
                         .map(r -> Protocols.require(r.protocol())).orElse(ProtocolLimits.HYPERTENSION_ACEI)));
         ProtocolLimits limits = Protocols.require(bounds.protocol());
 
+        DecisionContext context = new DecisionContext(trigger, history, store.autonomy(patientId,
+                settings.requiredApprovals()), store.autoChanges(patientId, now), clinical(patientId, now), now);
         if (regimen.isEmpty()) {
-            return skipped(patientId, trigger, bounds, limits, now, "no current regimen on record for this patient");
+            return skipped(patientId, trigger, bounds, limits, context, "no current regimen on record for this patient");
         }
         PatientSnapshot snapshot = new PatientSnapshot(patientId, trigger.effective(), history,
                 regimen.get().doseStep(), limits.ladder().highestStep());
         Optional<Recommendation> proposed = recommender.recommend(snapshot);
         if (proposed.isEmpty()) {
-            return skipped(patientId, trigger, bounds, limits, now, "no ACTIVE model version");
+            return skipped(patientId, trigger, bounds, limits, context, "no ACTIVE model version");
         }
         Recommendation rec = proposed.get();
         int from = regimen.get().doseStep();
         ProposedStep step = new ProposedStep(from, from + rec.stepChange(), rec.probability());
-        TierDecision decision = rules.evaluate(step, bounds, limits, trigger);
+        TierDecision decision = rules.evaluate(step, bounds, limits, context);
 
         String proposalId = UUID.randomUUID().toString();
         store.saveProposal(proposalId, now, trigger.observationId(), rec, decision);
         audit.append(AuditEvent.of(AuditEventType.PROPOSAL_MADE, ENGINE, patientId, proposalDetail(proposalId, trigger, rec)));
-        audit.append(AuditEvent.of(AuditEventType.TIER_DECIDED, RULES, patientId, decisionDetail(proposalId, decision, bounds)));
+        audit.append(AuditEvent.of(AuditEventType.TIER_DECIDED, RULES, patientId,
+                decisionDetail(proposalId, decision, bounds, context, limits)));
 
         String taskId = null;
         String adjustmentId = null;
         switch (decision.tier()) {
             case AUTO -> adjustmentId = Delivery.deliver(store, audit, limits, regimen.get(), proposalId, step.toStep(),
-                    null, RULES, now).id();
+                    null, RULES, now, false).id();
             case NEEDS_APPROVAL -> taskId = queue(patientId, proposalId, decision, now);
             case BLOCKED, NO_CHANGE -> {
                 // Nothing reaches the patient; BLOCKED carries its alert below.
@@ -95,9 +102,14 @@ public class TitrationWorkflow {
         return new WorkflowOutcome(proposalId, rec, decision, taskId, adjustmentId, alerts, null);
     }
 
+    private ClinicalContext clinical(String patientId, Instant now) {
+        return clinicalSources.isResolvable() ? clinicalSources.get().of(patientId, now) : ClinicalContext.UNKNOWN;
+    }
+
     private WorkflowOutcome skipped(String patientId, BloodPressureReading trigger, SafetyBounds bounds,
-                                    ProtocolLimits limits, Instant now, String reason) {
-        TierDecision alertsOnly = rules.evaluate(null, bounds, limits, trigger);
+                                    ProtocolLimits limits, DecisionContext context, String reason) {
+        Instant now = context.now();
+        TierDecision alertsOnly = rules.evaluate(null, bounds, limits, context);
         audit.append(AuditEvent.of(AuditEventType.PROPOSAL_SKIPPED, ENGINE, patientId, Map.of(
                 "observation", String.valueOf(trigger.observationId()), "reason", reason,
                 "rulesFired", alertsOnly.fired(), "rulesVersion", alertsOnly.rulesVersion())));
@@ -110,23 +122,46 @@ public class TitrationWorkflow {
         TaskPriority priority = decision.urgent() ? TaskPriority.STAT
                 : decision.alerts().isEmpty() ? TaskPriority.ROUTINE : TaskPriority.URGENT;
         String owner = careTeam.responsiblePractitioner(patientId).orElse(null);
-        store.saveTask(taskId, proposalId, patientId, priority, owner, now);
+        Instant expires = now.plus(settings.taskLifetime());
+        store.saveTask(taskId, proposalId, patientId, priority, owner, now, expires);
         audit.append(AuditEvent.of(AuditEventType.TASK_QUEUED, RULES, patientId, Map.of(
-                "task", taskId, "proposal", proposalId, "priority", priority.name(), "owner", String.valueOf(owner))));
+                "task", taskId, "proposal", proposalId, "priority", priority.name(), "owner", String.valueOf(owner),
+                "expiresAt", expires.toString())));
         return taskId;
     }
 
+    /**
+     * Raises each alert as a DetectedIssue, merging a repeat into the open alert of the same kind
+     * raised within the merge window; any alert puts the patient back to approval-only, and a
+     * high-severity one makes the patient's open tasks urgent.
+     */
     private List<SafetyAlert> raise(String patientId, String proposalId, BloodPressureReading trigger,
                                     TierDecision decision, Instant now) {
         List<SafetyAlert> out = new ArrayList<>();
         for (Alert a : decision.alerts()) {
-            SafetyAlert alert = new SafetyAlert(UUID.randomUUID().toString(), patientId, proposalId,
-                    String.valueOf(trigger.observationId()), a.code(), a.severity(), a.detail(), now);
-            store.saveAlert(alert);
-            audit.append(AuditEvent.of(AuditEventType.ALERT_RAISED, RULES, patientId, Map.of(
-                    "alert", alert.id(), "code", a.code(), "severity", a.severity(), "detail", a.detail(),
-                    "observation", alert.triggerObservation(), "proposal", String.valueOf(proposalId))));
+            Optional<SafetyAlert> open = store.openAlertSince(patientId, a.code(), now.minus(settings.alertMergeWindow()));
+            SafetyAlert alert;
+            if (open.isPresent()) {
+                alert = store.repeatAlert(open.get().id(), now);
+                audit.append(AuditEvent.of(AuditEventType.ALERT_REPEATED, RULES, patientId, Map.of(
+                        "alert", alert.id(), "code", a.code(), "occurrences", alert.occurrences(), "detail", a.detail(),
+                        "observation", String.valueOf(trigger.observationId()), "proposal", String.valueOf(proposalId))));
+            } else {
+                alert = SafetyAlert.raised(UUID.randomUUID().toString(), patientId, proposalId,
+                        String.valueOf(trigger.observationId()), a, now);
+                store.saveAlert(alert);
+                audit.append(AuditEvent.of(AuditEventType.ALERT_RAISED, RULES, patientId, Map.of(
+                        "alert", alert.id(), "code", a.code(), "severity", a.severity(), "detail", a.detail(),
+                        "observation", alert.triggerObservation(), "proposal", String.valueOf(proposalId))));
+            }
+            if ("high".equals(a.severity())) {
+                store.raiseOpenTasks(patientId, TaskPriority.STAT);
+            }
             out.add(alert);
+        }
+        if (!out.isEmpty()) {
+            Autonomy.reset(store, audit, patientId, settings.requiredApprovals(), now,
+                    "alert " + out.get(0).code() + " raised");
         }
         return out;
     }
@@ -148,7 +183,8 @@ public class TitrationWorkflow {
         return d;
     }
 
-    static Map<String, Object> decisionDetail(String proposalId, TierDecision decision, SafetyBounds bounds) {
+    static Map<String, Object> decisionDetail(String proposalId, TierDecision decision, SafetyBounds bounds,
+                                              DecisionContext context, ProtocolLimits limits) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("proposal", proposalId);
         d.put("tier", decision.tier().name());
@@ -159,6 +195,32 @@ public class TitrationWorkflow {
         d.put("rulesVersion", decision.rulesVersion());
         d.put("boundsVersion", decision.boundsVersion());
         d.put("bounds", bounds);
+        d.put("context", contextDetail(context, limits));
         return d;
+    }
+
+    /** What the rules weighed besides the proposal and the bounds, as recorded for replay. */
+    static Map<String, Object> contextDetail(DecisionContext c, ProtocolLimits limits) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        List<Map<String, Object>> readings = new ArrayList<>();
+        for (BloodPressureReading r : c.relevantReadings(limits.crisisConfirmation())) {
+            Map<String, Object> rm = new LinkedHashMap<>();
+            rm.put("observation", String.valueOf(r.observationId()));
+            rm.put("effective", r.effective().toString());
+            rm.put("systolic", r.systolic());
+            rm.put("diastolic", r.diastolic());
+            readings.add(rm);
+        }
+        m.put("readings", readings);
+        m.put("autonomy", c.autonomy());
+        m.put("lastAutoChange", String.valueOf(c.changes().lastAutoChange()));
+        m.put("autoChangesLast30Days", c.changes().last30Days());
+        Map<String, Object> clinical = new LinkedHashMap<>();
+        clinical.put("pregnant", String.valueOf(c.clinical().pregnant()));
+        clinical.put("potassium", String.valueOf(c.clinical().potassium()));
+        clinical.put("egfrDropPercent", String.valueOf(c.clinical().egfrDropPercent()));
+        m.put("clinical", clinical);
+        m.put("now", c.now().toString());
+        return m;
     }
 }

@@ -126,9 +126,11 @@ class DecisionReplayTest {
         PatientSnapshot snapshot = new PatientSnapshot("p-1", AT, List.of(reading), 1, 4);
         Recommendation rec = Recommender.recommend(RECORDED, snapshot);
         SafetyBounds bounds = new SafetyBounds("p-1", 2, ProtocolLimits.HYPERTENSION_ACEI.protocol(), 0, 3, 1, 100, 0.6,
-                true, "dr.rivera", AT.minusSeconds(86400));
+                true, 7, 2, "dr.rivera", AT.minusSeconds(86400));
+        DecisionContext context = new DecisionContext(reading, List.of(reading), new AutonomyState(3, 3, true),
+                AutoChangeHistory.NONE, ClinicalContext.UNKNOWN, AT);
         TierDecision decision = rules.evaluate(new ProposedStep(1, 1 + rec.stepChange(), rec.probability()), bounds,
-                ProtocolLimits.HYPERTENSION_ACEI, reading);
+                ProtocolLimits.HYPERTENSION_ACEI, context);
         Map<String, Object> observed = new LinkedHashMap<>();
         observed.put("observation", "obs-1");
         observed.put("effective", AT.toString());
@@ -138,7 +140,7 @@ class DecisionReplayTest {
         log.append(AuditEvent.of(AuditEventType.PROPOSAL_MADE, Actor.system("t"), "p-1",
                 TitrationWorkflow.proposalDetail("prop-1", reading, rec)));
         log.append(AuditEvent.of(AuditEventType.TIER_DECIDED, Actor.system("t"), "p-1",
-                TitrationWorkflow.decisionDetail("prop-1", decision, bounds)));
+                TitrationWorkflow.decisionDetail("prop-1", decision, bounds, context, ProtocolLimits.HYPERTENSION_ACEI)));
 
         replay = new DecisionReplay();
         replay.audit = log;

@@ -40,6 +40,10 @@ public class AdjustmentRow {
     private Instant createdAt;
     @Column(name = "acknowledged_at")
     private Instant acknowledgedAt;
+    @Column(name = "modified")
+    private boolean modified;
+    @Column(name = "flagged_at")
+    private Instant flaggedAt;
 
     protected AdjustmentRow() {
     }
@@ -57,6 +61,11 @@ public class AdjustmentRow {
         this.route = a.route();
         this.approvedBy = a.approvedBy();
         this.createdAt = a.createdAt();
+        this.modified = a.modified();
+    }
+
+    void flag(Instant at) {
+        flaggedAt = at;
     }
 
     String patientId() {
@@ -73,6 +82,6 @@ public class AdjustmentRow {
 
     DoseAdjustment toAdjustment() {
         return new DoseAdjustment(id, patientId, proposalId, fromStep, toStep, medication, rxNorm, doseValue, doseUnit,
-                route, approvedBy, createdAt, acknowledgedAt);
+                route, approvedBy, createdAt, acknowledgedAt, modified, flaggedAt);
     }
 }

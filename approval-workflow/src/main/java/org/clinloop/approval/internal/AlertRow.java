@@ -29,6 +29,18 @@ public class AlertRow {
     private String detail;
     @Column(name = "created_at")
     private Instant createdAt;
+    @Column(name = "status")
+    private String status;
+    @Column(name = "occurrences")
+    private int occurrences;
+    @Column(name = "last_seen")
+    private Instant lastSeen;
+    @Column(name = "acknowledged_by")
+    private String acknowledgedBy;
+    @Column(name = "acknowledged_at")
+    private Instant acknowledgedAt;
+    @Column(name = "escalated_at")
+    private Instant escalatedAt;
 
     protected AlertRow() {
     }
@@ -42,9 +54,32 @@ public class AlertRow {
         this.severity = a.severity();
         this.detail = a.detail();
         this.createdAt = a.createdAt();
+        this.status = a.status();
+        this.occurrences = a.occurrences();
+        this.lastSeen = a.lastSeen();
+    }
+
+    void repeated(Instant at) {
+        occurrences++;
+        lastSeen = at;
+    }
+
+    boolean acknowledge(String by, Instant at) {
+        if (!SafetyAlert.OPEN.equals(status)) {
+            return false;
+        }
+        status = SafetyAlert.ACKNOWLEDGED;
+        acknowledgedBy = by;
+        acknowledgedAt = at;
+        return true;
+    }
+
+    void escalate(Instant at) {
+        escalatedAt = at;
     }
 
     SafetyAlert toAlert() {
-        return new SafetyAlert(id, patientId, proposalId, triggerObservation, code, severity, detail, createdAt);
+        return new SafetyAlert(id, patientId, proposalId, triggerObservation, code, severity, detail, createdAt, status,
+                occurrences, lastSeen, acknowledgedBy, acknowledgedAt, escalatedAt);
     }
 }

@@ -51,6 +51,18 @@ public final class BoundsFact {
         return String.join("; ", limits.violations(bounds));
     }
 
+    public int getMinDaysBetweenAutoChanges() {
+        return bounds.minDaysBetweenAutoChanges();
+    }
+
+    public int getMaxAutoChangesPer30Days() {
+        return bounds.maxAutoChangesPer30Days();
+    }
+
+    public SafetyBounds getBounds() {
+        return bounds;
+    }
+
     public int getHardLowestStep() {
         return 0;
     }

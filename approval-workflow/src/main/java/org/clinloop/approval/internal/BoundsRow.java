@@ -39,6 +39,14 @@ public class BoundsRow {
     private Instant authoredAt;
     @Column(name = "active")
     private boolean active;
+    @Column(name = "min_days_between_auto")
+    private int minDaysBetweenAuto;
+    @Column(name = "max_auto_per_30_days")
+    private int maxAutoPer30Days;
+    @Column(name = "activated_by")
+    private String activatedBy;
+    @Column(name = "activated_at")
+    private Instant activatedAt;
 
     protected BoundsRow() {
     }
@@ -56,15 +64,31 @@ public class BoundsRow {
         this.autonomyEnabled = b.autonomyEnabled();
         this.authoredBy = b.authoredBy();
         this.authoredAt = b.authoredAt();
-        this.active = true;
+        this.minDaysBetweenAuto = b.minDaysBetweenAutoChanges();
+        this.maxAutoPer30Days = b.maxAutoChangesPer30Days();
+        this.active = false;
     }
 
     void deactivate() {
         this.active = false;
     }
 
+    void activate(String by, Instant at) {
+        this.active = true;
+        this.activatedBy = by;
+        this.activatedAt = at;
+    }
+
+    boolean active() {
+        return active;
+    }
+
+    Instant activatedAt() {
+        return activatedAt;
+    }
+
     SafetyBounds toBounds() {
         return new SafetyBounds(patientId, version, protocol, lowestStep, highestStep, maxAutoSteps, systolicFloor,
-                minConfidence, autonomyEnabled, authoredBy, authoredAt);
+                minConfidence, autonomyEnabled, minDaysBetweenAuto, maxAutoPer30Days, authoredBy, authoredAt);
     }
 }

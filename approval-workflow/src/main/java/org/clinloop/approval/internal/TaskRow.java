@@ -44,11 +44,17 @@ public class TaskRow {
     @Version
     @Column(name = "row_version")
     private long rowVersion;
+    @Column(name = "expires_at")
+    private Instant expiresAt;
+    @Column(name = "modified_to_step")
+    private Integer modifiedToStep;
 
     protected TaskRow() {
     }
 
-    TaskRow(String id, String proposalId, String patientId, TaskPriority priority, String owner, Instant at) {
+    TaskRow(String id, String proposalId, String patientId, TaskPriority priority, String owner, Instant at,
+            Instant expiresAt) {
+        this.expiresAt = expiresAt;
         this.id = id;
         this.proposalId = proposalId;
         this.patientId = patientId;
@@ -71,6 +77,24 @@ public class TaskRow {
 
     String id() {
         return id;
+    }
+
+    Instant expiresAt() {
+        return expiresAt;
+    }
+
+    Integer modifiedToStep() {
+        return modifiedToStep;
+    }
+
+    void modifiedTo(int step) {
+        this.modifiedToStep = step;
+    }
+
+    void raise(TaskPriority p) {
+        if (p.ordinal() > priority.ordinal()) {
+            this.priority = p;
+        }
     }
 
     String proposalId() {

@@ -9,6 +9,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.clinloop.approval.ApprovalTask;
+import org.clinloop.approval.AutoChangeHistory;
+import org.clinloop.approval.AutonomyState;
+import org.clinloop.approval.CareGoal;
 import org.clinloop.approval.DecisionRecord;
 import org.clinloop.approval.DoseAdjustment;
 import org.clinloop.approval.Protocols;
@@ -48,14 +51,30 @@ public class WorkflowStore {
         return max == null ? 1 : max + 1;
     }
 
-    /** Stores a new version and makes it the only active one. */
-    public void activate(SafetyBounds bounds) {
+    /** Stores a signed, not yet active bounds version. */
+    public void saveDraft(SafetyBounds bounds) {
+        em.persist(new BoundsRow(bounds));
+    }
+
+    /** Makes one stored version the only active one; empty when there is no such version. */
+    public Optional<SafetyBounds> activate(String patientId, int version, String by, Instant at) {
+        BoundsRow target = em.find(BoundsRow.class, patientId + "/v" + version, LockModeType.PESSIMISTIC_WRITE);
+        if (target == null) {
+            return Optional.empty();
+        }
         for (BoundsRow row : em.createQuery(
                         "select b from BoundsRow b where b.patientId = :p and b.active = true", BoundsRow.class)
-                .setParameter("p", bounds.patientId()).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()) {
+                .setParameter("p", patientId).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()) {
             row.deactivate();
         }
-        em.persist(new BoundsRow(bounds));
+        target.activate(by, at);
+        return Optional.of(target.toBounds());
+    }
+
+    /** Whether a version was ever activated (a superseded version may not come back). */
+    public boolean wasActivated(String patientId, int version) {
+        BoundsRow row = em.find(BoundsRow.class, patientId + "/v" + version);
+        return row != null && row.activatedAt() != null;
     }
 
     /** The regimen, locked until the transaction ends: decisions about one patient never interleave. */
@@ -103,8 +122,129 @@ public class WorkflowStore {
     }
 
     public void saveTask(String id, String proposalId, String patientId, TaskPriority priority, String owner,
-                         Instant at) {
-        em.persist(new TaskRow(id, proposalId, patientId, priority, owner, at));
+                         Instant at, Instant expiresAt) {
+        em.persist(new TaskRow(id, proposalId, patientId, priority, owner, at, expiresAt));
+    }
+
+    /** Records the dose a clinician chose instead of the proposal's. */
+    public void markModified(String taskId, int toStep) {
+        em.find(TaskRow.class, taskId, LockModeType.PESSIMISTIC_WRITE).modifiedTo(toStep);
+    }
+
+    /** Raises the priority of the patient's open tasks (never lowers it). */
+    public void raiseOpenTasks(String patientId, TaskPriority priority) {
+        for (TaskRow t : em.createQuery("select t from TaskRow t where t.patientId = :p and t.status = :s", TaskRow.class)
+                .setParameter("p", patientId).setParameter("s", TaskStatus.REQUESTED).getResultList()) {
+            t.raise(priority);
+        }
+    }
+
+    /** Open tasks whose time ran out. */
+    public List<String> expiredTasks(Instant now, int limit) {
+        return em.createQuery("select t.id from TaskRow t where t.status = :s and t.expiresAt < :now", String.class)
+                .setParameter("s", TaskStatus.REQUESTED).setParameter("now", now).setMaxResults(limit).getResultList();
+    }
+
+    // --- autonomy and automatic-change history --------------------------------------------
+
+    public AutonomyState autonomy(String patientId, int required) {
+        AutonomyRow row = em.find(AutonomyRow.class, patientId);
+        return row == null ? AutonomyState.initial(required) : row.toState();
+    }
+
+    public void saveAutonomy(String patientId, AutonomyState state, Instant at, String reason) {
+        AutonomyRow row = em.find(AutonomyRow.class, patientId, LockModeType.PESSIMISTIC_WRITE);
+        if (row == null) {
+            em.persist(new AutonomyRow(patientId, state, at, reason));
+        } else {
+            row.set(state, at, reason);
+        }
+    }
+
+    /** The automatic changes delivered to a patient before {@code now}. */
+    public AutoChangeHistory autoChanges(String patientId, Instant now) {
+        Instant last = em.createQuery("select max(a.createdAt) from AdjustmentRow a where a.patientId = :p"
+                        + " and a.route = :r and a.createdAt <= :now", Instant.class)
+                .setParameter("p", patientId).setParameter("r", DoseAdjustment.AUTO).setParameter("now", now)
+                .getSingleResult();
+        Long count = em.createQuery("select count(a) from AdjustmentRow a where a.patientId = :p and a.route = :r"
+                        + " and a.createdAt > :from and a.createdAt <= :now", Long.class)
+                .setParameter("p", patientId).setParameter("r", DoseAdjustment.AUTO)
+                .setParameter("from", now.minus(java.time.Duration.ofDays(30))).setParameter("now", now).getSingleResult();
+        return new AutoChangeHistory(last, count.intValue());
+    }
+
+    // --- alerts -----------------------------------------------------------------------------
+
+    /** An open alert of this code for the patient raised since {@code since}, locked, to merge a repeat into. */
+    public Optional<SafetyAlert> openAlertSince(String patientId, String code, Instant since) {
+        return em.createQuery("select a from AlertRow a where a.patientId = :p and a.code = :c and a.status = :s"
+                        + " and a.createdAt >= :since order by a.createdAt desc", AlertRow.class)
+                .setParameter("p", patientId).setParameter("c", code).setParameter("s", SafetyAlert.OPEN)
+                .setParameter("since", since).setLockMode(LockModeType.PESSIMISTIC_WRITE).setMaxResults(1)
+                .getResultList().stream().findFirst().map(AlertRow::toAlert);
+    }
+
+    public SafetyAlert repeatAlert(String alertId, Instant at) {
+        AlertRow row = em.find(AlertRow.class, alertId, LockModeType.PESSIMISTIC_WRITE);
+        row.repeated(at);
+        return row.toAlert();
+    }
+
+    /** Acknowledges once; empty when there is no such alert, the alert unchanged when it was already acknowledged. */
+    public Optional<SafetyAlert> acknowledgeAlert(String alertId, String by, Instant at) {
+        AlertRow row = em.find(AlertRow.class, alertId, LockModeType.PESSIMISTIC_WRITE);
+        if (row == null) {
+            return Optional.empty();
+        }
+        row.acknowledge(by, at);
+        return Optional.of(row.toAlert());
+    }
+
+    /** Open, high-severity alerts raised before {@code before} and not yet escalated. */
+    public List<SafetyAlert> alertsToEscalate(Instant before, int limit) {
+        return em.createQuery("select a from AlertRow a where a.status = :s and a.severity = :sev"
+                        + " and a.escalatedAt is null and a.createdAt < :before", AlertRow.class)
+                .setParameter("s", SafetyAlert.OPEN).setParameter("sev", "high").setParameter("before", before)
+                .setMaxResults(limit).getResultList().stream().map(AlertRow::toAlert).toList();
+    }
+
+    public void markEscalated(String alertId, Instant at) {
+        em.find(AlertRow.class, alertId, LockModeType.PESSIMISTIC_WRITE).escalate(at);
+    }
+
+    public int alertsSince(String patientId, Instant since) {
+        return em.createQuery("select count(a) from AlertRow a where a.patientId = :p and a.lastSeen >= :since",
+                Long.class).setParameter("p", patientId).setParameter("since", since).getSingleResult().intValue();
+    }
+
+    // --- deliveries -------------------------------------------------------------------------
+
+    /** Deliveries not acknowledged since before {@code before} and not yet flagged. */
+    public List<DoseAdjustment> unacknowledged(Instant before, int limit) {
+        return em.createQuery("select a from AdjustmentRow a where a.acknowledgedAt is null and a.flaggedAt is null"
+                        + " and a.createdAt < :before", AdjustmentRow.class)
+                .setParameter("before", before).setMaxResults(limit).getResultList().stream()
+                .map(AdjustmentRow::toAdjustment).toList();
+    }
+
+    public void flagDelivery(String adjustmentId, Instant at) {
+        em.find(AdjustmentRow.class, adjustmentId, LockModeType.PESSIMISTIC_WRITE).flag(at);
+    }
+
+    // --- goals ------------------------------------------------------------------------------
+
+    public Optional<CareGoal> goal(String patientId) {
+        return Optional.ofNullable(em.find(GoalRow.class, patientId)).map(GoalRow::toGoal);
+    }
+
+    public void saveGoal(CareGoal goal) {
+        GoalRow row = em.find(GoalRow.class, goal.patientId(), LockModeType.PESSIMISTIC_WRITE);
+        if (row == null) {
+            em.persist(new GoalRow(goal));
+        } else {
+            row.set(goal);
+        }
     }
 
     public void saveAdjustment(DoseAdjustment adjustment) {
@@ -200,7 +340,7 @@ public class WorkflowStore {
             TaskRow t = tasks.get(p.id());
             out.add(new DecisionRecord(p.id(), p.patientId(), p.createdAt(), p.direction(), p.modelId(), p.tier(),
                     t == null ? null : t.status(), t == null ? null : t.decidedAt(), t == null ? null : t.reasonCode(),
-                    alerts.getOrDefault(p.id(), List.of())));
+                    t != null && t.modifiedToStep() != null, alerts.getOrDefault(p.id(), List.of())));
         }
         return out;
     }
@@ -213,6 +353,7 @@ public class WorkflowStore {
                         .map(l -> l.ladder().describe(p.toStep())).orElse("step " + p.toStep());
         return new ApprovalTask(t.id(), t.proposalId(), t.patientId(), t.status(), t.priority(), t.ownerPractitioner(),
                 t.createdAt(), p.fromStep(), p.toStep(), dose, p.direction(), p.probability(), p.rationale(),
-                p.modelId(), p.reasons(), t.decidedBy(), t.decidedAt(), t.reasonCode(), t.note());
+                p.modelId(), p.reasons(), t.decidedBy(), t.decidedAt(), t.reasonCode(), t.note(), t.expiresAt(),
+                t.modifiedToStep());
     }
 }

@@ -18,6 +18,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import org.clinloop.approval.BoundsDraft;
+import org.clinloop.approval.CareGoal;
+import org.clinloop.approval.FollowUp;
 import org.clinloop.approval.Deliveries;
 import org.clinloop.approval.DoseAdjustment;
 import org.clinloop.approval.Regimen;
@@ -52,6 +54,7 @@ public class PatientPlanResource {
                         "patient " + patient + " has no clinician-signed bounds: every change needs approval"));
     }
 
+    /** Signs a new bounds version (not active until activated). */
     @POST
     @Path("bounds")
     @RolesAllowed("clinician")
@@ -60,10 +63,52 @@ public class PatientPlanResource {
         JsonInput in = new JsonInput(body);
         BoundsDraft draft = new BoundsDraft(in.requiredString("protocol"), in.requiredInt("lowestStep"),
                 in.requiredInt("highestStep"), in.requiredInt("maxAutoSteps"), in.requiredNumber("systolicFloor"),
-                in.requiredNumber("minConfidence"), in.requiredBoolean("autonomyEnabled"));
+                in.requiredNumber("minConfidence"), in.requiredBoolean("autonomyEnabled"),
+                in.requiredInt("minDaysBetweenAutoChanges"), in.requiredInt("maxAutoChangesPer30Days"));
         in.validate();
-        SafetyBounds bounds = plans.activateBounds(patient, draft, caller());
+        SafetyBounds bounds = plans.signBounds(patient, draft, caller());
         return Response.status(Response.Status.CREATED).entity(bounds).build();
+    }
+
+    @POST
+    @Path("bounds/{version}/activate")
+    @RolesAllowed("clinician")
+    public SafetyBounds activateBounds(@PathParam("patient") String patient, @PathParam("version") int version) {
+        return plans.activateBounds(patient, version, caller());
+    }
+
+    @GET
+    @Path("bounds/history")
+    @RolesAllowed({"clinician", "patient", "compliance-officer"})
+    public List<SafetyBounds> boundsHistory(@PathParam("patient") String patient) {
+        return plans.boundsHistory(patient, caller());
+    }
+
+    @GET
+    @Path("goal")
+    @RolesAllowed({"clinician", "patient", "compliance-officer"})
+    public CareGoal goal(@PathParam("patient") String patient) {
+        return plans.goal(patient, caller());
+    }
+
+    @PUT
+    @Path("goal")
+    @RolesAllowed("clinician")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public CareGoal setGoal(@PathParam("patient") String patient, JsonObject body) {
+        JsonInput in = new JsonInput(body);
+        double sys = in.requiredNumber("systolicTarget");
+        double dia = in.requiredNumber("diastolicTarget");
+        in.validate();
+        return plans.setGoal(patient, sys, dia, caller());
+    }
+
+    @GET
+    @Path("follow-up")
+    @RolesAllowed({"clinician", "patient", "compliance-officer"})
+    public java.util.Map<String, Object> followUp(@PathParam("patient") String patient) {
+        FollowUp f = plans.followUp(patient, caller());
+        return java.util.Map.of("intervalDays", f.interval().toDays(), "reason", f.reason());
     }
 
     @GET

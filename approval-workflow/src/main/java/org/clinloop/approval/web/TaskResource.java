@@ -72,6 +72,19 @@ public class TaskResource {
         return queue.approve(id, caller(), note);
     }
 
+    /** Approves a different dose step than proposed; re-checked against the hard limits and the rules. */
+    @POST
+    @Path("{id}/modify")
+    @RolesAllowed("clinician")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public ApprovalTask modify(@PathParam("id") String id, JsonObject body) {
+        JsonInput in = new JsonInput(body);
+        int step = in.requiredInt("toStep");
+        String note = in.optionalString("note");
+        in.validate();
+        return queue.modify(id, caller(), step, note);
+    }
+
     @POST
     @Path("{id}/reject")
     @RolesAllowed("clinician")

@@ -1,0 +1,63 @@
+package org.clinloop.approval;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The workflow's knobs, from MicroProfile Config (server.xml variables or the environment). */
+@ApplicationScoped
+public class WorkflowSettings {
+
+    @Inject
+    @ConfigProperty(name = "clinloop.autonomy.required-approvals", defaultValue = "3")
+    int requiredApprovals;
+    @Inject
+    @ConfigProperty(name = "clinloop.tasks.expire-after-hours", defaultValue = "72")
+    int taskHours;
+    @Inject
+    @ConfigProperty(name = "clinloop.alerts.merge-window-hours", defaultValue = "24")
+    int mergeHours;
+    @Inject
+    @ConfigProperty(name = "clinloop.alerts.escalate-after-minutes", defaultValue = "30")
+    int escalateMinutes;
+    @Inject
+    @ConfigProperty(name = "clinloop.deliveries.acknowledge-within-hours", defaultValue = "24")
+    int acknowledgeHours;
+
+    /** Consecutive unmodified approvals before a patient's proposals may be delivered automatically. */
+    public int requiredApprovals() {
+        return requiredApprovals;
+    }
+
+    public Duration taskLifetime() {
+        return Duration.ofHours(taskHours);
+    }
+
+    /** A repeat of an open alert within this window is merged into it. */
+    public Duration alertMergeWindow() {
+        return Duration.ofHours(mergeHours);
+    }
+
+    /** An open high-severity alert nobody acknowledged for this long is escalated. */
+    public Duration escalateAfter() {
+        return Duration.ofMinutes(escalateMinutes);
+    }
+
+    /** A delivery the app has not acknowledged for this long is flagged. */
+    public Duration acknowledgeWithin() {
+        return Duration.ofHours(acknowledgeHours);
+    }
+
+    /** Settings for code outside CDI (tests, benchmarks). */
+    public static WorkflowSettings of(int requiredApprovals, int taskHours, int mergeHours, int escalateMinutes,
+                                      int acknowledgeHours) {
+        WorkflowSettings s = new WorkflowSettings();
+        s.requiredApprovals = requiredApprovals;
+        s.taskHours = taskHours;
+        s.mergeHours = mergeHours;
+        s.escalateMinutes = escalateMinutes;
+        s.acknowledgeHours = acknowledgeHours;
+        return s;
+    }
+}

@@ -1,0 +1,58 @@
+package org.clinloop.approval;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Runs the {@link WorkflowSweeps} every {@code clinloop.sweeps.interval-seconds} (60 by default; 0 switches off). */
+@ApplicationScoped
+public class WorkflowTimers {
+
+    private static final Logger LOG = Logger.getLogger(WorkflowTimers.class.getName());
+
+    @Resource
+    ManagedScheduledExecutorService executor;
+    @Inject
+    WorkflowSweeps sweeps;
+    @Inject
+    @ConfigProperty(name = "clinloop.sweeps.interval-seconds", defaultValue = "60")
+    int seconds;
+
+    private ScheduledFuture<?> task;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        if (seconds > 0) {
+            task = executor.scheduleWithFixedDelay(this::sweep, seconds, seconds, TimeUnit.SECONDS);
+        }
+    }
+
+    void sweep() {
+        try {
+            int expired = sweeps.expireTasks();
+            int escalated = sweeps.escalateAlerts();
+            int flagged = sweeps.flagUnacknowledgedDeliveries();
+            if (expired + escalated + flagged > 0) {
+                LOG.info(() -> "Sweeps: " + expired + " task(s) expired, " + escalated + " alert(s) escalated, "
+                        + flagged + " delivery(ies) flagged");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Workflow sweep failed; it runs again in " + seconds + " s", e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+}
