@@ -38,6 +38,8 @@ public class ClinicalFairness {
         APPROVAL_RATE,
         /** Tasks rejected, over tasks a clinician decided. */
         REJECTION_RATE,
+        /** Tasks approved with a different dose than proposed, over tasks a clinician decided. */
+        MODIFICATION_RATE,
         /** Proposals blocked by the rules, over all proposals that changed the dose. */
         BLOCK_RATE,
         /** Proposals raising an alert, over all proposals. */
@@ -78,6 +80,7 @@ public class ClinicalFairness {
         rates.put(Rate.AUTO_RATE.name(), rate(decisions, groupsOf, changed, d -> d.tier() == Tier.AUTO, settings));
         rates.put(Rate.APPROVAL_RATE.name(), rate(decisions, groupsOf, decided, d -> d.taskStatus() == TaskStatus.APPROVED, settings));
         rates.put(Rate.REJECTION_RATE.name(), rate(decisions, groupsOf, decided, d -> d.taskStatus() == TaskStatus.REJECTED, settings));
+        rates.put(Rate.MODIFICATION_RATE.name(), rate(decisions, groupsOf, decided, DecisionRecord::modified, settings));
         rates.put(Rate.BLOCK_RATE.name(), rate(decisions, groupsOf, changed, d -> d.tier() == Tier.BLOCKED, settings));
         rates.put(Rate.ALERT_RATE.name(), rate(decisions, groupsOf, d -> true, d -> !d.alertCodes().isEmpty(), settings));
         return new HumanLoopReport(decisions.size(), rates, decisionTimes(decisions, groupsOf, settings), HumanLoopReport.TESTS);

@@ -38,7 +38,7 @@ class ClinicalFairnessTest {
     static DecisionRecord decision(String patient, String direction, Tier tier, TaskStatus task, Duration toDecision) {
         return new DecisionRecord(patient + "-" + direction + "-" + tier, patient, T0, direction, "m-1", tier, task,
                 toDecision == null ? null : T0.plus(toDecision), task == TaskStatus.REJECTED ? "CLINICAL_JUDGEMENT" : null,
-                List.of());
+                false, List.of());
     }
 
     @Test

@@ -81,6 +81,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void everyEntityIsListedInThePersistenceUnit() throws Exception {
+        String unit = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/resources/META-INF/persistence.xml"));
+        List<String> missing = clinloop.stream()
+                .filter(c -> c.isAnnotatedWith(jakarta.persistence.Entity.class))
+                .map(c -> c.getName())
+                .filter(name -> !unit.contains("<class>" + name + "</class>"))
+                .toList();
+        org.assertj.core.api.Assertions.assertThat(missing).as("entities missing from persistence.xml").isEmpty();
+    }
+
+    @Test
     void noConsoleOutputInServiceCode() {
         noClasses().that().haveSimpleNameNotEndingWith("Cli")
                 .should().accessField(System.class, "out").orShould().accessField(System.class, "err")

@@ -90,9 +90,25 @@ public final class Clinic {
                 FhirJson.regimen(doseStep).toString()), 200);
     }
 
+    /** Signs a bounds version and activates it (two acts of the clinician, both audited). */
     public JsonNode signBounds(String patientId, String clinician, ObjectNode bounds) {
-        return expect(api.post("/api/patients/" + patientId + "/bounds", clinician(clinician), ClinLoopClient.JSON_TYPE,
-                bounds.toString()), 201).json();
+        JsonNode signed = expect(api.post("/api/patients/" + patientId + "/bounds", clinician(clinician),
+                ClinLoopClient.JSON_TYPE, bounds.toString()), 201).json();
+        return expect(api.post("/api/patients/" + patientId + "/bounds/" + signed.get("version").asInt() + "/activate",
+                clinician(clinician), ClinLoopClient.JSON_TYPE, ""), 200).json();
+    }
+
+    /** Approves every open task of a patient as proposed (as the given clinician); returns how many. */
+    public int approveOpenTasks(String patientId, String clinician) {
+        int n = 0;
+        for (JsonNode t : expect(api.get("/api/tasks?status=REQUESTED", clinician(clinician)), 200).json()) {
+            if (patientId.equals(t.get("patientId").asText())) {
+                expect(api.post("/api/tasks/" + t.get("id").asText() + "/approve", clinician(clinician),
+                        ClinLoopClient.JSON_TYPE, "{\"note\":\"agree\"}"), 200);
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Posts a reading as the EHR/gateway; returns the reply (201 when accepted). */

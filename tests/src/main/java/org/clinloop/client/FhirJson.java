@@ -59,8 +59,14 @@ public final class FhirJson {
         return b;
     }
 
+    /** Bounds with automatic changes at least 3 days apart and at most 2 in 30 days. */
     public static ObjectNode bounds(int lowest, int highest, int maxAuto, double floor, double minConfidence,
                                     boolean autonomy) {
+        return bounds(lowest, highest, maxAuto, floor, minConfidence, autonomy, 3, 2);
+    }
+
+    public static ObjectNode bounds(int lowest, int highest, int maxAuto, double floor, double minConfidence,
+                                    boolean autonomy, int minDaysBetweenAutoChanges, int maxAutoChangesPer30Days) {
         ObjectNode b = JSON.createObjectNode();
         b.put("protocol", "hypertension-acei-v1");
         b.put("lowestStep", lowest);
@@ -69,6 +75,8 @@ public final class FhirJson {
         b.put("systolicFloor", floor);
         b.put("minConfidence", minConfidence);
         b.put("autonomyEnabled", autonomy);
+        b.put("minDaysBetweenAutoChanges", minDaysBetweenAutoChanges);
+        b.put("maxAutoChangesPer30Days", maxAutoChangesPer30Days);
         return b;
     }
 

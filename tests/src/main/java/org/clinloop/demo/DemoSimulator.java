@@ -15,8 +15,9 @@ import org.clinloop.client.FhirJson;
 
 /**
  * Loads the demo clinic and streams simulated wearable readings, so that proposals reach every
- * tier: Jones (autonomy on) gets automatic steps, Lee (approval only) fills Dr Rivera's queue,
- * Garcia's conservative floor blocks an increase, Chen has a hypertensive crisis. Seeded, so
+ * tier: Jones earns autonomy (three approvals) and then gets an automatic step, Lee (approval
+ * only) fills Dr Rivera's queue, Garcia's conservative floor blocks an increase, Chen has a
+ * confirmed hypertensive crisis. Seeded, so
  * every run tells the same story. Prints "demo ready" once the first pass is through.
  */
 public final class DemoSimulator {
@@ -30,7 +31,7 @@ public final class DemoSimulator {
     }
 
     static final List<Profile> PATIENTS = List.of(
-            new Profile(Clinic.JONES_ID, "Jones", "Pat", "female", "1961-04-02", Clinic.RIVERA, "dr-rivera", 1,
+            new Profile(Clinic.JONES_ID, "Jones", "Pat", "female", "1961-04-02", Clinic.RIVERA, "dr-rivera", 0,
                     152, 95, 150, 94),
             new Profile(Clinic.LEE_ID, "Lee", "Sam", "male", "1958-09-17", Clinic.RIVERA, "dr-rivera", 2,
                     149, 93, 151, 92),
@@ -53,13 +54,25 @@ public final class DemoSimulator {
             setUp(clinic);
             Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
             Random rng = new Random(20261123L);
+            int approvedForJones = 0;
             for (int day = 5; day >= 1; day--) {
                 for (Profile p : PATIENTS) {
                     post(clinic, p, now.minus(Duration.ofDays(day)).minus(Duration.ofHours(2)),
                             p.systolic() + 4 * rng.nextGaussian(), p.diastolic() + 3 * rng.nextGaussian());
                 }
+                if (approvedForJones < 3) {
+                    // Dr Rivera agrees with Jones's first proposals: autonomy is earned, not granted.
+                    approvedForJones += clinic.approveOpenTasks(Clinic.JONES_ID, Clinic.RIVERA);
+                    if (approvedForJones >= 3) {
+                        say("Jones: three proposals approved as made; automatic steps inside her bounds are now allowed");
+                    }
+                }
             }
             for (Profile p : PATIENTS) {
+                if (p.lastSystolic() >= 180) {
+                    // A crisis is confirmed by a second reading a few minutes later.
+                    post(clinic, p, now.minus(Duration.ofMinutes(12)), p.lastSystolic() - 2, p.lastDiastolic() - 3);
+                }
                 post(clinic, p, now.minus(Duration.ofMinutes(5)), p.lastSystolic(), p.lastDiastolic());
             }
             approveFirstTask(clinic);
@@ -85,9 +98,9 @@ public final class DemoSimulator {
             clinic.registerPatient(p.id(), p.family(), p.given(), p.gender(), p.birthDate(), p.practitioner());
             clinic.setRegimen(p.id(), p.clinician(), p.doseStep());
         }
-        clinic.signBounds(Clinic.JONES_ID, Clinic.RIVERA, FhirJson.bounds(0, 3, 1, 100, 0.6, true));
-        clinic.signBounds("demo-garcia", Clinic.OKAFOR, FhirJson.bounds(0, 3, 1, 140, 0.6, true));
-        clinic.signBounds("demo-chen", Clinic.OKAFOR, FhirJson.bounds(0, 3, 1, 100, 0.6, true));
+        clinic.signBounds(Clinic.JONES_ID, Clinic.RIVERA, FhirJson.bounds(0, 4, 1, 100, 0.6, true, 3, 2));
+        clinic.signBounds("demo-garcia", Clinic.OKAFOR, FhirJson.bounds(0, 3, 1, 140, 0.6, true, 3, 2));
+        clinic.signBounds("demo-chen", Clinic.OKAFOR, FhirJson.bounds(0, 3, 1, 100, 0.6, true, 3, 2));
         say("registered 4 patients; Dr Rivera signed bounds for Jones (Lee stays approval-only), "
                 + "Dr Okafor for Garcia (floor 140) and Chen");
     }

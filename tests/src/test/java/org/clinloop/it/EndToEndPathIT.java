@@ -37,10 +37,16 @@ class EndToEndPathIT {
     }
 
     @Test
-    void aReadingInsideTheBoundsReachesThePatientAppOnItsOwn() {
+    void afterEarningAutonomyAReadingInsideTheBoundsReachesThePatientAppOnItsOwn() {
         clinic.registerPatient(Clinic.JONES_ID, "Jones", "Pat", "female", "1961-04-02", "dr-rivera");
-        clinic.setRegimen(Clinic.JONES_ID, Clinic.RIVERA, 1);
-        JsonNode bounds = clinic.signBounds(Clinic.JONES_ID, Clinic.RIVERA, ItEnvironment.autonomous());
+        clinic.setRegimen(Clinic.JONES_ID, Clinic.RIVERA, 0);
+        JsonNode bounds = clinic.signBounds(Clinic.JONES_ID, Clinic.RIVERA, FhirJson.bounds(0, 4, 1, 100, 0.6, true, 3, 2));
+        for (int i = 0; i < 3; i++) {
+            expect(clinic.postReading(Clinic.JONES_ID, ItEnvironment.hoursAgo(10 - i), 155, 97), 201);
+            assertThat(clinic.approveOpenTasks(Clinic.JONES_ID, Clinic.RIVERA)).as("proposal %d waits for approval", i)
+                    .isEqualTo(1);
+        }
+        assertThat(lastEntry(Clinic.JONES_ID, "AUTONOMY_EARNED").get("consecutiveApprovals").asInt()).isEqualTo(3);
         int before = adjustmentsOf(Clinic.JONES).size();
 
         JsonNode obs = expect(clinic.postReading(Clinic.JONES_ID, ItEnvironment.hoursAgo(1), 154, 96), 201).json();
@@ -49,10 +55,11 @@ class EndToEndPathIT {
         assertThat(mine).hasSize(before + 1);
         JsonNode delivered = mine.get(0);
         assertThat(delivered.get("route").asText()).isEqualTo("AUTO");
-        assertThat(delivered.get("fromStep").asInt()).isEqualTo(1);
-        assertThat(delivered.get("toStep").asInt()).isEqualTo(2);
-        assertThat(delivered.get("dose").decimalValue()).isEqualByComparingTo("10");
+        assertThat(delivered.get("fromStep").asInt()).isEqualTo(3);
+        assertThat(delivered.get("toStep").asInt()).isEqualTo(4);
+        assertThat(delivered.get("dose").decimalValue()).isEqualByComparingTo("40");
         assertThat(delivered.has("approvedBy")).isFalse();
+
 
         JsonNode ack = expect(api.post("/api/me/adjustments/" + delivered.get("id").asText() + "/acknowledge",
                 clinic.patient(Clinic.JONES), ClinLoopClient.JSON_TYPE, "{}"), 200).json();
@@ -87,6 +94,10 @@ class EndToEndPathIT {
         assertThat(api.get("/fhir/AuditEvent?patient=" + Clinic.LEE_ID, clinic.patient(Clinic.JONES)).status()).isEqualTo(403);
         assertThat(expect(api.get("/api/audit/entries?type=SIGN_IN&actor=" + Clinic.JONES, clinic.compliance()), 200)
                 .json().size()).isPositive();
+
+        expect(clinic.postReading(Clinic.JONES_ID, ItEnvironment.hoursAgo(0), 153, 95), 201);
+        assertThat(ruleNames(lastEntry(Clinic.JONES_ID, "TIER_DECIDED"))).as("no second automatic change within 3 days")
+                .doesNotContain("Inside the patient's bounds");
     }
 
     @Test
@@ -153,6 +164,9 @@ class EndToEndPathIT {
     void aCrisisReadingRaisesAnAlertAndAStatTaskWhateverTheModelSays() {
         String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 1, ItEnvironment.autonomous());
 
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1).minusSeconds(600), 186, 118), 201);
+        assertThat(expect(api.get("/fhir/DetectedIssue?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200).json()
+                .get("total").asInt()).as("one crisis reading asks for a repeat, it raises no alert yet").isZero();
         expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1), 184, 122), 201);
 
         JsonNode issues = expect(api.get("/fhir/DetectedIssue?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200)
@@ -160,12 +174,73 @@ class EndToEndPathIT {
         JsonNode issue = issues.get("entry").get(0).get("resource");
         assertThat(issue.get("code").get("coding").get(0).get("code").asText()).isEqualTo("hypertensive-crisis");
         assertThat(issue.get("severity").asText()).isEqualTo("high");
-        JsonNode task = expect(api.get("/fhir/Task?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200).json()
-                .get("entry").get(0).get("resource");
-        assertThat(task.get("priority").asText()).isEqualTo("stat");
+        JsonNode tasks = expect(api.get("/fhir/Task?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200).json();
+        tasks.get("entry").forEach(e -> assertThat(e.get("resource").get("priority").asText()).isEqualTo("stat"));
         assertThat(ruleNames(lastEntry(patient, "TIER_DECIDED"))).contains("Hypertensive crisis");
         assertThat(expect(api.get("/fhir/MedicationRequest?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200)
                 .json().get("total").asInt()).as("nothing reaches the patient in a crisis").isZero();
+
+        // A third crisis reading within the merge window is merged into the open alert, not a new one.
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1).plusSeconds(300), 183, 119), 201);
+        JsonNode merged = expect(api.get("/api/patients/" + patient + "/alerts", clinic.clinician(Clinic.RIVERA)), 200).json();
+        assertThat(merged.size()).isEqualTo(1);
+        assertThat(merged.get(0).get("occurrences").asInt()).isEqualTo(2);
+        String alertId = merged.get(0).get("id").asText();
+        JsonNode ack = expect(api.post("/api/alerts/" + alertId + "/acknowledge", clinic.clinician(Clinic.RIVERA),
+                ClinLoopClient.JSON_TYPE, "{\"note\":\"called the patient\"}"), 200).json();
+        assertThat(ack.get("status").asText()).isEqualTo("ACKNOWLEDGED");
+        assertThat(ack.get("acknowledgedBy").asText()).isEqualTo(Clinic.RIVERA);
+        assertThat(api.post("/api/alerts/" + alertId + "/acknowledge", clinic.clinician(Clinic.OKAFOR),
+                ClinLoopClient.JSON_TYPE, "{}").status()).isEqualTo(403);
+    }
+
+    @Test
+    void aClinicianMayChooseAnotherDoseButNeverPastTheHardLimits() {
+        String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 2, FhirJson.bounds(0, 3, 1, 100, 0.6, true));
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(2), 158, 99), 201);
+        String task = expect(api.get("/fhir/Task?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200).json()
+                .get("entry").get(0).get("resource").get("id").asText();
+
+        ClinLoopClient.Reply beyond = api.post("/api/tasks/" + task + "/modify", clinic.clinician(Clinic.RIVERA),
+                ClinLoopClient.JSON_TYPE, "{\"toStep\":5}");
+        assertThat(beyond.status()).isEqualTo(422);
+        assertThat(beyond.body()).contains("Outside the protocol's hard limits");
+
+        JsonNode modified = expect(api.post("/api/tasks/" + task + "/modify", clinic.clinician(Clinic.RIVERA),
+                ClinLoopClient.JSON_TYPE, "{\"toStep\":4,\"note\":\"two steps: very high at home\"}"), 200).json();
+        assertThat(modified.get("status").asText()).isEqualTo("APPROVED");
+        assertThat(modified.get("modifiedToStep").asInt()).isEqualTo(4);
+        JsonNode order = expect(api.get("/api/patients/" + patient + "/adjustments", clinic.clinician(Clinic.RIVERA)), 200)
+                .json().get(0);
+        assertThat(order.get("toStep").asInt()).isEqualTo(4);
+        assertThat(order.get("modified").asBoolean()).isTrue();
+        assertThat(order.get("approvedBy").asText()).isEqualTo(Clinic.RIVERA);
+        assertThat(lastEntry(patient, "TASK_MODIFIED").get("chosenStep").asInt()).isEqualTo(4);
+    }
+
+    @Test
+    void boundsAreSignedThenActivatedAndNeverEditedInPlace() {
+        String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 1, null);
+        String token = clinic.clinician(Clinic.RIVERA);
+        JsonNode v1 = expect(api.post("/api/patients/" + patient + "/bounds", token, ClinLoopClient.JSON_TYPE,
+                ItEnvironment.autonomous().toString()), 201).json();
+        assertThat(api.get("/api/patients/" + patient + "/bounds", token).status()).as("signed, not yet active").isEqualTo(404);
+        expect(api.post("/api/patients/" + patient + "/bounds/" + v1.get("version").asInt() + "/activate", token,
+                ClinLoopClient.JSON_TYPE, ""), 200);
+        JsonNode v2 = clinic.signBounds(patient, Clinic.RIVERA, FhirJson.bounds(0, 2, 1, 105, 0.7, true));
+        assertThat(expect(api.get("/api/patients/" + patient + "/bounds", token), 200).json().get("version").asInt())
+                .isEqualTo(v2.get("version").asInt());
+        assertThat(api.post("/api/patients/" + patient + "/bounds/" + v1.get("version").asInt() + "/activate", token,
+                ClinLoopClient.JSON_TYPE, "").status()).as("a superseded version does not come back").isEqualTo(422);
+        assertThat(expect(api.get("/api/patients/" + patient + "/bounds/history", token), 200).json().size()).isEqualTo(2);
+
+        JsonNode goal = expect(api.put("/api/patients/" + patient + "/goal", token, ClinLoopClient.JSON_TYPE,
+                "{\"systolicTarget\":135,\"diastolicTarget\":85}"), 200).json();
+        assertThat(goal.get("setBy").asText()).isEqualTo(Clinic.RIVERA);
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1), 150, 92), 201);
+        JsonNode followUp = expect(api.get("/api/patients/" + patient + "/follow-up", token), 200).json();
+        assertThat(followUp.get("intervalDays").asInt()).isEqualTo(14);
+        assertThat(followUp.get("reason").asText()).contains("above the target 135");
     }
 
     static List<JsonNode> adjustmentsOf(String patientUser) {

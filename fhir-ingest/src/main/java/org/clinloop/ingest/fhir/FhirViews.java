@@ -31,7 +31,11 @@ public final class FhirViews {
             case REQUESTED -> Task.TaskStatus.REQUESTED;
             case APPROVED -> Task.TaskStatus.COMPLETED;
             case REJECTED -> Task.TaskStatus.REJECTED;
+            case EXPIRED -> Task.TaskStatus.CANCELLED;
         });
+        if (t.expiresAt() != null) {
+            task.getRestriction().getPeriod().setEnd(Date.from(t.expiresAt()));
+        }
         task.setIntent(Task.TaskIntent.ORDER);
         task.setPriority(t.priority() == TaskPriority.STAT ? Task.TaskPriority.STAT
                 : t.priority() == TaskPriority.URGENT ? Task.TaskPriority.URGENT : Task.TaskPriority.ROUTINE);
@@ -56,6 +60,10 @@ public final class FhirViews {
         task.setFocus(new Reference("#proposal"));
         for (String reason : t.reasons()) {
             task.addNote().setText(reason);
+        }
+        if (t.modifiedToStep() != null) {
+            task.addNote().setText("Modified: the clinician chose step " + t.modifiedToStep() + " instead of "
+                    + t.toStep());
         }
         if (t.decidedBy() != null) {
             task.setLastModified(Date.from(t.decidedAt()));
@@ -84,7 +92,9 @@ public final class FhirViews {
         dosage.addDoseAndRate().setDose(new Quantity().setValue(a.dose()).setUnit(a.unit())
                 .setSystem("http://unitsofmeasure.org").setCode(a.unit()));
         mr.addNote().setText("Step " + a.fromStep() + " to " + a.toStep() + ", " + a.route()
-                + (a.acknowledgedAt() == null ? "" : "; acknowledged " + a.acknowledgedAt()));
+                + (a.modified() ? " (modified by the clinician)" : "")
+                + (a.acknowledgedAt() == null ? "" : "; acknowledged " + a.acknowledgedAt())
+                + (a.flaggedAt() == null ? "" : "; not acknowledged in time, flagged " + a.flaggedAt()));
         return mr;
     }
 
@@ -99,6 +109,16 @@ public final class FhirViews {
         di.setIdentified(new org.hl7.fhir.r4.model.DateTimeType(Date.from(a.createdAt())));
         di.setDetail(a.detail());
         di.addImplicated(new Reference("Observation/" + a.triggerObservation()));
+        if (a.occurrences() > 1) {
+            di.setDetail(a.detail() + " (raised " + a.occurrences() + " times, last " + a.lastSeen() + ")");
+        }
+        if (a.acknowledgedAt() != null) {
+            di.addMitigation().setAction(new CodeableConcept().setText("acknowledged"))
+                    .setDate(Date.from(a.acknowledgedAt())).setAuthor(new Reference().setDisplay(a.acknowledgedBy()));
+        }
+        if (a.escalatedAt() != null) {
+            di.addExtension(CLINLOOP_CODES + "/escalated", new org.hl7.fhir.r4.model.DateTimeType(Date.from(a.escalatedAt())));
+        }
         return di;
     }
 }
