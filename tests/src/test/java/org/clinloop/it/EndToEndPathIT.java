@@ -118,6 +118,12 @@ class EndToEndPathIT {
                 .json().get("total").asInt()).as("nothing delivered before approval").isZero();
 
         String taskId = task.get("id").asText();
+        assertThat(expect(api.get("/fhir/Task?owner=Practitioner/dr-rivera&status=requested&priority=routine",
+                clinic.clinician(Clinic.RIVERA)), 200).body()).contains(taskId);
+        assertThat(expect(api.get("/fhir/Task?patient=" + patient + "&status=completed", clinic.clinician(Clinic.RIVERA)),
+                200).json().get("total").asInt()).isZero();
+        assertThat(api.get("/fhir/Task?owner=Practitioner/dr-rivera", clinic.clinician(Clinic.OKAFOR)).status())
+                .isEqualTo(403);
         JsonNode approved = expect(api.post("/api/tasks/" + taskId + "/approve", clinic.clinician(Clinic.RIVERA),
                 ClinLoopClient.JSON_TYPE, "{\"note\":\"agree\"}"), 200).json();
         assertThat(approved.get("status").asText()).isEqualTo("APPROVED");

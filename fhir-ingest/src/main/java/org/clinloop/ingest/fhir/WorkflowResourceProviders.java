@@ -5,7 +5,10 @@ import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.RequiredParam;
 import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.annotation.OptionalParam;
+import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -38,11 +41,43 @@ public final class WorkflowResourceProviders {
             return FhirViews.task(queue.task(id.getIdPart(), FhirCallers.actor(request)));
         }
 
+        /** {@code Task?patient=…[&status=requested][&priority=stat][&authored-on=ge2026-11-01]} */
         @Search
         public List<Task> byPatient(@RequiredParam(name = Task.SP_PATIENT) ReferenceParam patient,
+                                    @OptionalParam(name = Task.SP_STATUS) TokenParam status,
+                                    @OptionalParam(name = "priority") TokenParam priority,
+                                    @OptionalParam(name = Task.SP_AUTHORED_ON) DateRangeParam authored,
                                     RequestDetails request) {
-            return queue.tasksForPatient(patient.getIdPart(), FhirCallers.actor(request), 200).stream()
-                    .map(FhirViews::task).toList();
+            return filter(queue.tasksForPatient(patient.getIdPart(), FhirCallers.actor(request), 500).stream()
+                    .map(FhirViews::task).toList(), status, priority, authored);
+        }
+
+        /** The clinician's queue as FHIR: {@code Task?owner=Practitioner/{id}[&status=…][&priority=…]} */
+        @Search
+        public List<Task> byOwner(@RequiredParam(name = Task.SP_OWNER) ReferenceParam owner,
+                                  @OptionalParam(name = Task.SP_STATUS) TokenParam status,
+                                  @OptionalParam(name = "priority") TokenParam priority,
+                                  @OptionalParam(name = Task.SP_AUTHORED_ON) DateRangeParam authored,
+                                  RequestDetails request) {
+            var actor = FhirCallers.requireAnyRole(request, org.clinloop.approval.Roles.CLINICIAN);
+            if (!owner.getIdPart().equals(actor.practitionerId())) {
+                throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException(
+                        "Expected owner Practitioner/" + actor.practitionerId() + " (your own queue), found "
+                                + owner.getValue());
+            }
+            return filter(queue.tasks(actor, null, 500).stream().map(FhirViews::task).toList(), status, priority,
+                    authored);
+        }
+
+        static List<Task> filter(List<Task> tasks, TokenParam status, TokenParam priority, DateRangeParam authored) {
+            return tasks.stream()
+                    .filter(t -> status == null || t.getStatus().toCode().equals(status.getValue()))
+                    .filter(t -> priority == null || t.getPriority().toCode().equals(priority.getValue()))
+                    .filter(t -> authored == null || ((authored.getLowerBoundAsInstant() == null
+                            || !t.getAuthoredOn().before(authored.getLowerBoundAsInstant()))
+                            && (authored.getUpperBoundAsInstant() == null
+                            || !t.getAuthoredOn().after(authored.getUpperBoundAsInstant()))))
+                    .toList();
         }
     }
 
