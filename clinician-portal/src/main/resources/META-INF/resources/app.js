@@ -95,6 +95,34 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+async function showAlerts() {
+  const box = $('alertList');
+  box.replaceChildren();
+  const open = await api('GET', '/api/alerts');
+  $('alerts').hidden = open.length === 0;
+  for (const a of open) {
+    const result = el('span', { class: 'result' });
+    const card = el('article', { class: `card ${a.severity === 'high' ? 'STAT' : 'URGENT'}`, 'data-alert': a.id },
+      el('h3', {}, `${a.patientId} · ${a.code} · ${a.severity}${a.escalatedAt ? ' · ESCALATED' : ''}`),
+      el('p', {}, a.detail),
+      el('p', { class: 'hint' }, `Raised ${a.createdAt}${a.occurrences > 1 ? `, ${a.occurrences} times` : ''}`),
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', onclick: async () => {
+          try {
+            const done = await api('POST', `/api/alerts/${a.id}/acknowledge`, { note: 'Acknowledged in the portal' });
+            result.classList.add('done');
+            result.textContent = `${done.status} by ${done.acknowledgedBy}`;
+            card.querySelectorAll('button').forEach((b) => { b.disabled = true; });
+          } catch (e) {
+            result.classList.add('error');
+            result.textContent = e.message;
+          }
+        } }, 'Acknowledge'),
+        result));
+    box.append(card);
+  }
+}
+
 async function showQueue() {
   $('queue').hidden = false;
   const box = $('tasks');
@@ -262,7 +290,10 @@ async function main() {
   $('who').textContent = `${c.name || c.preferred_username} (${roles.join(', ')})`;
   $('signout').hidden = false;
   $('status').textContent = '';
-  if (roles.includes('clinician')) await showQueue();
+  if (roles.includes('clinician')) {
+    await showAlerts();
+    await showQueue();
+  }
   if (roles.includes('patient')) await showAdjustments();
   if (roles.includes('compliance-officer')) await showAudit();
   if (roles.includes('compliance-officer')) await showFairness();

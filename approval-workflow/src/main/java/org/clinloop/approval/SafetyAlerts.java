@@ -24,6 +24,20 @@ public class SafetyAlerts {
     @Inject
     Clock clock;
 
+    /** Open alerts of the clinician's panel, high severity and escalated first. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public java.util.List<SafetyAlert> openForClinician(Actor clinician) {
+        if (!clinician.hasRole(Roles.CLINICIAN) || clinician.practitionerId() == null) {
+            throw new AccessRefusedException("Expected a clinician with a practitioner id, found " + clinician.id() + ".");
+        }
+        return store.openAlerts(1000).stream()
+                .filter(a -> careTeam.isOnPanel(clinician.practitionerId(), a.patientId()))
+                .sorted(java.util.Comparator.comparing((SafetyAlert a) -> !"high".equals(a.severity()))
+                        .thenComparing(a -> a.escalatedAt() == null)
+                        .thenComparing(SafetyAlert::createdAt, java.util.Comparator.reverseOrder()))
+                .toList();
+    }
+
     @Transactional
     public SafetyAlert acknowledge(String alertId, Actor clinician, String note) {
         SafetyAlert before = store.alert(alertId).orElseThrow(() -> new UnknownResourceException("No alert " + alertId + "."));

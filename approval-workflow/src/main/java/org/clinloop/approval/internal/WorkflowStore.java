@@ -209,6 +209,13 @@ public class WorkflowStore {
                 .setMaxResults(limit).getResultList().stream().map(AlertRow::toAlert).toList();
     }
 
+    /** Open alerts, newest first. */
+    public List<SafetyAlert> openAlerts(int limit) {
+        return em.createQuery("select a from AlertRow a where a.status = :s order by a.createdAt desc", AlertRow.class)
+                .setParameter("s", SafetyAlert.OPEN).setMaxResults(limit).getResultList().stream()
+                .map(AlertRow::toAlert).toList();
+    }
+
     public void markEscalated(String alertId, Instant at) {
         em.find(AlertRow.class, alertId, LockModeType.PESSIMISTIC_WRITE).escalate(at);
     }

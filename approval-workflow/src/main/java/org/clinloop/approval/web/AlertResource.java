@@ -5,6 +5,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -28,6 +29,13 @@ public class AlertResource {
 
     @Context
     SecurityContext security;
+
+    /** The clinician's open alerts: the urgent part of the queue. */
+    @GET
+    @RolesAllowed("clinician")
+    public java.util.List<SafetyAlert> open() {
+        return alerts.openForClinician(Callers.require(security));
+    }
 
     @POST
     @Path("{id}/acknowledge")
