@@ -91,6 +91,32 @@ class PortalIT {
     }
 
     @Test
+    void aClinicianSeesAConfirmedCrisisFirstAndAcknowledgesIt() throws Exception {
+        String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 1, null);
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1).minusSeconds(240), 191, 117), 201);
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1), 187, 121), 201);
+        String alertId = expect(api.get("/api/patients/" + patient + "/alerts", clinic.clinician(Clinic.RIVERA)), 200)
+                .json().get(0).get("id").asText();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+
+        browser.get(api.baseUrl() + "/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("signin"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(Clinic.RIVERA);
+        browser.findElement(By.id("password")).sendKeys(System.getenv("CLINLOOP_CLINICIAN_PASSWORD"));
+        browser.findElement(By.id("kc-login")).click();
+
+        WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("article[data-alert='" + alertId + "']")));
+        assertThat(card.getText()).contains(patient).contains("hypertensive-crisis").contains("high");
+        screenshot("portal-alerts.png");
+        card.findElement(By.tagName("button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("article[data-alert='" + alertId + "'] .result"), "ACKNOWLEDGED"));
+        assertThat(expect(api.get("/api/patients/" + patient + "/alerts", clinic.clinician(Clinic.RIVERA)), 200).json()
+                .get(0).get("acknowledgedBy").asText()).isEqualTo(Clinic.RIVERA);
+    }
+
+    @Test
     void aComplianceOfficerRunsTheFairnessReportAndSeesItCharted() throws Exception {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         browser.get(api.baseUrl() + "/");
