@@ -14,6 +14,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.clinloop.approval.AccessRefusedException;
 import org.clinloop.approval.Roles;
@@ -25,15 +26,18 @@ import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
 import org.clinloop.audit.Fingerprints;
+import org.clinloop.ingest.internal.DeviceRow;
 import org.clinloop.ingest.internal.FhirStore;
 import org.clinloop.ingest.internal.ObservationRow;
 import org.clinloop.recommendation.BloodPressureReading;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 
 /**
- * Accepts blood-pressure Observations: check, store, record, decide, in one transaction. A
- * caller told "accepted" can rely on the reading, its decision and their audit entries being
- * durable; a refused reading leaves nothing behind but the record of its refusal.
+ * Accepts Observations: check, store, record, and for a blood-pressure reading decide, in one
+ * transaction. A caller told "accepted" can rely on the observation, its decision and their
+ * audit entries being durable; a refused one leaves nothing behind but the record of its refusal.
+ * An Observation carrying an identifier already stored is not stored again (conditional create).
  */
 @ApplicationScoped
 public class ObservationIntake {
@@ -54,27 +58,42 @@ public class ObservationIntake {
 
     private final FhirContext fhir = FhirContext.forR4Cached();
 
-    /** A stored Observation and what became of it. */
-    public record Accepted(Observation observation, WorkflowOutcome outcome) {
+    /**
+     * A stored Observation and what became of it.
+     *
+     * @param observation the stored resource
+     * @param outcome     the titration decision (blood pressure only), or null
+     * @param created     false when an Observation with the same identifier was already stored
+     */
+    public record Accepted(Observation observation, WorkflowOutcome outcome, boolean created) {
     }
 
     @Transactional
     public Accepted accept(Observation observation, Actor actor) {
-        Checked checked = check(observation, actor, "");
-        return store(checked, actor);
+        Optional<Observation> existing = existing(observation, actor);
+        if (existing.isPresent()) {
+            return new Accepted(existing.get(), null, false);
+        }
+        return store(check(observation, actor, ""), actor);
     }
 
     /**
-     * Accepts several readings atomically (a FHIR transaction): every one is checked before any
-     * is stored, then they are decided in order of when they were taken.
+     * Accepts several observations atomically (a FHIR transaction): every one is checked before
+     * any is stored, then they are stored and decided in order of when they were measured.
      */
     @Transactional
     public List<Accepted> acceptAll(List<Observation> observations, List<String> expressionPrefixes, Actor actor) {
         List<Checked> checked = new ArrayList<>();
         List<InputProblem> problems = new ArrayList<>();
+        Map<Integer, Accepted> done = new LinkedHashMap<>();
         for (int i = 0; i < observations.size(); i++) {
+            Optional<Observation> existing = existing(observations.get(i), actor);
+            if (existing.isPresent()) {
+                done.put(i, new Accepted(existing.get(), null, false));
+                continue;
+            }
             try {
-                checked.add(check(observations.get(i), actor, expressionPrefixes.get(i)));
+                checked.add(check(observations.get(i), actor, expressionPrefixes.get(i)).at(i));
             } catch (InvalidInputException e) {
                 problems.addAll(e.problems());
             }
@@ -82,13 +101,15 @@ public class ObservationIntake {
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
-        List<Checked> byTime = new ArrayList<>(checked);
-        byTime.sort(Comparator.comparing(c -> c.result.reading().effective()));
-        Map<Checked, Accepted> done = new LinkedHashMap<>();
-        for (Checked c : byTime) {
-            done.put(c, store(c, actor));
+        checked.sort(Comparator.comparing(c -> c.effective()));
+        for (Checked c : checked) {
+            done.put(c.index, store(c, actor));
         }
-        return checked.stream().map(done::get).toList();
+        List<Accepted> out = new ArrayList<>();
+        for (int i = 0; i < observations.size(); i++) {
+            out.add(done.get(i));
+        }
+        return out;
     }
 
     /** Records a refusal in its own transaction (the refused request's transaction rolled back). */
@@ -96,64 +117,136 @@ public class ObservationIntake {
     public void recordRejection(Actor actor, String patientId, List<InputProblem> problems) {
         List<Map<String, String>> issues = new ArrayList<>();
         for (InputProblem p : problems) {
-            issues.add(Map.of("expression", p.expression(), "code", p.code(), "message", p.message()));
+            issues.add(Map.of("expression", String.valueOf(p.expression()), "code", p.code(), "message", p.message()));
         }
         audit.append(AuditEvent.of(AuditEventType.OBSERVATION_REJECTED, actor,
                 patientId != null && patients.knows(patientId) ? patientId : null, Map.of("problems", issues)));
     }
 
-    private record Checked(Observation observation, String id, BloodPressureRules.Checked result) {
+    /** The stored Observation with this identifier, if the sender may see it (a retried reading). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<Observation> existing(Observation observation, Actor actor) {
+        Identifier id = identifier(observation);
+        if (id == null) {
+            return Optional.empty();
+        }
+        return store.observationByIdentifier(id.getSystem(), id.getValue()).map(row -> {
+            if (!maySubmit(actor, row.patientId())) {
+                throw new AccessRefusedException("An Observation with identifier " + id.getSystem() + "|" + id.getValue()
+                        + " is already stored and is not one " + actor.id() + " may see; identifiers are unique.");
+            }
+            return parse(row);
+        });
+    }
+
+    private record Checked(Observation observation, String id, ObservationRules.Checked result, int index) {
+        Checked at(int i) {
+            return new Checked(observation, id, result, i);
+        }
+
+        Instant effective() {
+            return result.reading() != null ? result.reading().effective() : result.measurement().effective();
+        }
     }
 
     private Checked check(Observation observation, Actor actor, String prefix) {
         String id = UUID.randomUUID().toString();
-        BloodPressureRules.Checked result = BloodPressureRules.check(observation, id, clock.instant());
+        ObservationRules.Checked result = ObservationRules.check(observation, id, clock.instant());
         List<InputProblem> problems = new ArrayList<>(result.problems());
         if (result.patientId() != null && !patients.knows(result.patientId())) {
             problems.add(new InputProblem("Observation.subject", "not-found",
                     "expected a reference to a known Patient, found Patient/" + result.patientId()));
         }
+        if (observation.hasDevice() && result.patientId() != null) {
+            String ref = observation.getDevice().getReference();
+            Optional<DeviceRow> device = ref != null && ref.startsWith("Device/")
+                    ? store.device(ref.substring("Device/".length())) : Optional.empty();
+            if (ref != null && device.isEmpty()) {
+                problems.add(new InputProblem("Observation.device", "not-found",
+                        "expected a reference to a registered Device, found " + ref));
+            } else if (device.isPresent() && !result.patientId().equals(device.get().patientId())) {
+                problems.add(new InputProblem("Observation.device", "business-rule",
+                        "expected a device of Patient/" + result.patientId() + ", found " + ref + " of Patient/"
+                                + device.get().patientId()));
+            }
+        }
+        Identifier ident = identifier(observation);
+        if (ident != null && ident.getValue().length() > 200) {
+            problems.add(new InputProblem("Observation.identifier", "value",
+                    "expected an identifier value of at most 200 characters, found " + ident.getValue().length()));
+        }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(prefixed(prefix, problems));
         }
         requireSubmitter(actor, result.patientId());
-        return new Checked(observation, id, result);
+        return new Checked(observation, id, result, 0);
     }
 
     private Accepted store(Checked c, Actor actor) {
         Instant now = clock.instant();
-        BloodPressureReading reading = c.result.reading();
         Observation stored = c.observation.copy();
         stored.setId(c.id);
         stored.getMeta().setVersionId("1").setLastUpdated(Date.from(now));
         String json = fhir.newJsonParser().encodeResourceToString(stored);
         String patientId = c.result.patientId();
-        store.saveObservation(new ObservationRow(c.id, patientId, BloodPressureRules.BP_PANEL,
-                stored.getStatus().toCode(), reading, now, actor.id(), json));
+        ObservationKind kind = c.result.kind();
+        BloodPressureReading reading = c.result.reading();
+        Measurement m = c.result.measurement();
+        Identifier ident = identifier(stored);
+        String device = stored.hasDevice() && stored.getDevice().getReference() != null
+                && stored.getDevice().getReference().startsWith("Device/")
+                ? stored.getDevice().getReference().substring("Device/".length()) : null;
+        store.saveObservation(new ObservationRow(c.id, patientId, kind.code(), stored.getStatus().toCode(), c.effective(),
+                reading, m == null ? null : m.value(), kind.unit(), m == null ? null : m.code(),
+                ident == null ? null : ident.hasSystem() ? ident.getSystem() : "", ident == null ? null : ident.getValue(), device, now, actor.id(),
+                json));
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("observation", c.id);
-        detail.put("code", BloodPressureRules.LOINC + "|" + BloodPressureRules.BP_PANEL);
-        detail.put("effective", reading.effective().toString());
-        detail.put("systolic", reading.systolic());
-        detail.put("diastolic", reading.diastolic());
-        detail.put("unit", BloodPressureRules.MM_HG);
+        detail.put("kind", kind.name());
+        detail.put("code", ObservationRules.LOINC + "|" + kind.code());
+        detail.put("effective", c.effective().toString());
+        if (reading != null) {
+            detail.put("systolic", reading.systolic());
+            detail.put("diastolic", reading.diastolic());
+        } else if (m.value() != null) {
+            detail.put("value", m.value());
+        } else {
+            detail.put("valueCode", m.code());
+        }
+        detail.put("unit", String.valueOf(kind.unit()));
         detail.put("resourceHash", Fingerprints.sha256Hex(json.getBytes(StandardCharsets.UTF_8)));
         audit.append(AuditEvent.of(AuditEventType.OBSERVATION_ACCEPTED, actor, patientId, detail));
 
-        List<BloodPressureReading> history = store.bloodPressureBetween(patientId,
-                reading.effective().minus(HISTORY), reading.effective());
-        WorkflowOutcome outcome = workflow.onReading(patientId, history, reading);
-        return new Accepted(stored, outcome);
+        WorkflowOutcome outcome = null;
+        if (reading != null) {
+            List<BloodPressureReading> history = store.bloodPressureBetween(patientId,
+                    reading.effective().minus(HISTORY), reading.effective());
+            outcome = workflow.onReading(patientId, history, reading);
+        }
+        return new Accepted(stored, outcome, true);
     }
 
     /** EHR systems submit for anyone; a patient for themself; a clinician for their panel. */
     private void requireSubmitter(Actor actor, String patientId) {
+        if (!maySubmit(actor, patientId)) {
+            throw new AccessRefusedException(actor.id() + " may not submit or see readings of patient " + patientId + ".");
+        }
+    }
+
+    private boolean maySubmit(Actor actor, String patientId) {
         boolean ehr = actor.hasRole(Roles.EHR_SYSTEM) || actor.hasRole(Actor.SYSTEM_ROLE);
         boolean self = actor.hasRole(Roles.PATIENT) && patientId.equals(actor.patientId());
         boolean clinician = actor.hasRole(Roles.CLINICIAN) && patients.isOnPanel(actor.practitionerId(), patientId);
-        if (!ehr && !self && !clinician) {
-            throw new AccessRefusedException(actor.id() + " may not submit readings for patient " + patientId + ".");
+        return ehr || self || clinician;
+    }
+
+    static Identifier identifier(Observation o) {
+        for (Identifier i : o.getIdentifier()) {
+            if (i.hasValue()) {
+                return i;
+            }
         }
+        return null;
     }
 
     private static List<InputProblem> prefixed(String prefix, List<InputProblem> problems) {
@@ -164,19 +257,63 @@ public class ObservationIntake {
                 p.expression().indexOf('.') + 1), p.code(), p.message())).toList();
     }
 
+    private Observation parse(ObservationRow row) {
+        return fhir.newJsonParser().parseResource(Observation.class, row.resourceJson());
+    }
+
     /** A stored Observation, if the actor may read its patient's record. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Observation read(String id, Actor actor) {
         ObservationRow row = store.observation(id)
                 .orElseThrow(() -> new UnknownResourceException("No Observation/" + id + "."));
         patients.requireReader(actor, row.patientId());
-        return fhir.newJsonParser().parseResource(Observation.class, row.resourceJson());
+        return parse(row);
     }
 
+    /**
+     * Which of a patient's observations to find.
+     *
+     * @param codes       LOINC codes (any accepted code of a kind finds the kind), or empty for all
+     * @param from        measured at or after, or null
+     * @param to          measured at or before, or null
+     * @param updatedFrom received at or after, or null
+     * @param updatedTo   received at or before, or null
+     */
+    public record Query(String patientId, List<String> codes, Instant from, Instant to, Instant updatedFrom,
+                        Instant updatedTo) {
+        public Query {
+            codes = codes.stream().map(c -> ObservationKind.byLoinc(c).map(ObservationKind::code).orElse(c))
+                    .distinct().toList();
+        }
+    }
+
+    /** How many observations match; the actor must be allowed to read the patient's record. */
     @Transactional(Transactional.TxType.SUPPORTS)
-    public List<Observation> search(String patientId, Actor actor, int limit) {
+    public int count(Query q, Actor actor) {
+        patients.requireReader(actor, q.patientId());
+        return store.countObservations(q.patientId(), q.codes(), q.from(), q.to(), q.updatedFrom(), q.updatedTo());
+    }
+
+    /** One page of the matching observations, newest measurement first. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Observation> search(Query q, Actor actor, int offset, int limit) {
+        patients.requireReader(actor, q.patientId());
+        return store.searchObservations(q.patientId(), q.codes(), q.from(), q.to(), q.updatedFrom(), q.updatedTo(),
+                offset, limit).stream().map(this::parse).toList();
+    }
+
+    /** The latest {@code max} observations of each code (of the given ones, or all) for a patient. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Observation> lastN(String patientId, List<String> codes, int max, Actor actor) {
         patients.requireReader(actor, patientId);
-        return store.observationsOf(patientId, limit).stream()
-                .map(r -> fhir.newJsonParser().parseResource(Observation.class, r.resourceJson())).toList();
+        List<String> kinds = codes.isEmpty()
+                ? java.util.Arrays.stream(ObservationKind.values()).map(ObservationKind::code).toList()
+                : codes.stream().map(c -> ObservationKind.byLoinc(c).map(ObservationKind::code).orElse(c)).distinct().toList();
+        List<Observation> out = new ArrayList<>();
+        for (String code : kinds) {
+            store.searchObservations(patientId, List.of(code), null, null, null, null, 0, max).stream()
+                    .map(this::parse).forEach(out::add);
+        }
+        return out;
     }
 }

@@ -30,6 +30,63 @@ public final class FhirJson {
         return obs;
     }
 
+    /** A single-valued Observation (heart rate, steps, weight, SpO2, a lab) with a UCUM quantity. */
+    public static ObjectNode quantity(String patientId, Instant effective, String loinc, String category, double value,
+                                      String ucum) {
+        ObjectNode obs = JSON.createObjectNode();
+        obs.put("resourceType", "Observation");
+        obs.put("status", "final");
+        obs.putArray("category").addObject().putArray("coding").addObject()
+                .put("system", "http://terminology.hl7.org/CodeSystem/observation-category").put("code", category);
+        coding(obs.putObject("code"), loinc, null);
+        obs.putObject("subject").put("reference", "Patient/" + patientId);
+        obs.put("effectiveDateTime", effective.toString());
+        obs.putObject("valueQuantity").put("value", value).put("system", "http://unitsofmeasure.org").put("code", ucum);
+        return obs;
+    }
+
+    /** US Core pregnancy status (LOINC 82810-3), SNOMED CT 77386006 pregnant or 60001007 not pregnant. */
+    public static ObjectNode pregnancyStatus(String patientId, Instant effective, boolean pregnant) {
+        ObjectNode obs = JSON.createObjectNode();
+        obs.put("resourceType", "Observation");
+        obs.put("status", "final");
+        obs.putArray("category").addObject().putArray("coding").addObject()
+                .put("system", "http://terminology.hl7.org/CodeSystem/observation-category").put("code", "social-history");
+        coding(obs.putObject("code"), "82810-3", "Pregnancy status");
+        obs.putObject("subject").put("reference", "Patient/" + patientId);
+        obs.put("effectiveDateTime", effective.toString());
+        obs.putObject("valueCodeableConcept").putArray("coding").addObject().put("system", "http://snomed.info/sct")
+                .put("code", pregnant ? "77386006" : "60001007");
+        return obs;
+    }
+
+    /** The sender's own identifier for an Observation (what makes a retry safe). */
+    public static ObjectNode identified(ObjectNode resource, String system, String value) {
+        resource.putArray("identifier").addObject().put("system", system).put("value", value);
+        return resource;
+    }
+
+    /** A patient's home blood-pressure cuff. */
+    public static ObjectNode device(String patientId, String type) {
+        ObjectNode d = JSON.createObjectNode();
+        d.put("resourceType", "Device");
+        d.putObject("type").put("text", type);
+        d.putObject("patient").put("reference", "Patient/" + patientId);
+        return d;
+    }
+
+    /** A dose taken (or, with status not-taken, missed). */
+    public static ObjectNode intake(String patientId, Instant when, String rxnorm, String status) {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("resourceType", "MedicationStatement");
+        m.put("status", status);
+        m.putObject("medicationCodeableConcept").putArray("coding").addObject()
+                .put("system", "http://www.nlm.nih.gov/research/umls/rxnorm").put("code", rxnorm);
+        m.putObject("subject").put("reference", "Patient/" + patientId);
+        m.put("effectiveDateTime", when.toString());
+        return m;
+    }
+
     public static ObjectNode patient(String id, String family, String given, String gender, String birthDate,
                                      String practitionerId) {
         ObjectNode p = JSON.createObjectNode();
@@ -47,9 +104,18 @@ public final class FhirJson {
 
     /** A transaction Bundle POSTing each resource. */
     public static ObjectNode transaction(List<ObjectNode> resources) {
+        return bundle("transaction", resources);
+    }
+
+    /** A batch Bundle POSTing each resource (each entry stands alone). */
+    public static ObjectNode batch(List<ObjectNode> resources) {
+        return bundle("batch", resources);
+    }
+
+    private static ObjectNode bundle(String type, List<ObjectNode> resources) {
         ObjectNode b = JSON.createObjectNode();
         b.put("resourceType", "Bundle");
-        b.put("type", "transaction");
+        b.put("type", type);
         ArrayNode entries = b.putArray("entry");
         for (ObjectNode r : resources) {
             ObjectNode e = entries.addObject();
@@ -85,7 +151,10 @@ public final class FhirJson {
     }
 
     private static void coding(ObjectNode concept, String code, String display) {
-        concept.putArray("coding").addObject().put("system", "http://loinc.org").put("code", code).put("display", display);
+        ObjectNode c = concept.putArray("coding").addObject().put("system", "http://loinc.org").put("code", code);
+        if (display != null) {
+            c.put("display", display);
+        }
     }
 
     private static void component(ObjectNode c, String code, String display, double value) {

@@ -104,8 +104,8 @@ class BadInputIT {
                 422);
         JsonNode issue = oo.get("issue").get(0);
         assertThat(issue.get("expression").get(0).asText()).isEqualTo("Observation.component[1].valueQuantity.code");
-        assertThat(issue.get("diagnostics").asText()).contains("expected unit http://unitsofmeasure.org|mm[Hg]")
-                .contains("found http://unitsofmeasure.org|mmHg");
+        assertThat(issue.get("diagnostics").asText()).contains("expected a UCUM unit (http://unitsofmeasure.org) convertible to mm[Hg]")
+                .contains("found http://unitsofmeasure.org|mmHg").contains("with brackets");
     }
 
     @Test

@@ -255,21 +255,11 @@ class EndToEndPathIT {
         return out;
     }
 
-    /** The detail of the newest audit entry of a type about a patient, read as the compliance officer. */
     static JsonNode lastEntry(String patient, String type) {
-        JsonNode entries = expect(api.get("/api/audit/entries?patient=" + patient + "&type=" + type + "&limit=1",
-                clinic.compliance()), 200).json();
-        assertThat(entries.size()).as("an audit entry " + type + " for " + patient).isEqualTo(1);
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(entries.get(0).get("detailJson").asText());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return ItEnvironment.lastEntry(patient, type);
     }
 
     static List<String> ruleNames(JsonNode decided) {
-        List<String> names = new ArrayList<>();
-        decided.get("rulesFired").forEach(f -> names.add(f.get("rule").asText()));
-        return names;
+        return ItEnvironment.ruleNames(decided);
     }
 }

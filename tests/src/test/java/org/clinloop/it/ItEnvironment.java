@@ -53,6 +53,27 @@ final class ItEnvironment {
         return Instant.now().minus(Duration.ofHours(hours)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
 
+    /** The detail of the newest audit entry of a type about a patient, read as the compliance officer. */
+    static com.fasterxml.jackson.databind.JsonNode lastEntry(String patient, String type) {
+        com.fasterxml.jackson.databind.JsonNode entries = Clinic.expect(clinic().api().get("/api/audit/entries?patient="
+                + patient + "&type=" + type + "&limit=1", clinic().compliance()), 200).json();
+        if (entries.size() != 1) {
+            throw new AssertionError("expected an audit entry " + type + " for " + patient + ", found " + entries.size());
+        }
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(entries.get(0).get("detailJson").asText());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The names of the rules that voted in a TIER_DECIDED entry. */
+    static java.util.List<String> ruleNames(com.fasterxml.jackson.databind.JsonNode decided) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        decided.get("rulesFired").forEach(f -> names.add(f.get("rule").asText()));
+        return names;
+    }
+
     private static void waitFor(String url, Duration limit) {
         HttpClient http = HttpClient.newHttpClient();
         Instant until = Instant.now().plus(limit);

@@ -3,6 +3,7 @@ package org.clinloop.ingest.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
@@ -32,6 +33,14 @@ public class FhirServlet extends RestfulServer {
     transient AuditResourceProviders.ProvenanceProvider provenance;
     @Inject
     transient TransactionProvider transactions;
+    @Inject
+    transient DeviceProviders.DeviceProvider devices;
+    @Inject
+    transient DeviceProviders.MedicationStatementProvider statements;
+
+    /** Searches whose later pages stay reachable (oldest forgotten first). */
+    static final int PAGED_SEARCHES_KEPT = 200;
+    static final int DEFAULT_PAGE = 100;
 
     public FhirServlet() {
         super(strictR4());
@@ -49,8 +58,12 @@ public class FhirServlet extends RestfulServer {
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setDefaultPrettyPrint(false);
         setImplementationDescription("ClinLoop clinical AI governance service");
-        setResourceProviders(List.of(patients, observations, tasks, orders, issues, measureReports, auditEvents,
-                provenance));
+        setResourceProviders(List.of(patients, observations, devices, statements, tasks, orders, issues, measureReports,
+                auditEvents, provenance));
+        FifoMemoryPagingProvider paging = new FifoMemoryPagingProvider(PAGED_SEARCHES_KEPT);
+        paging.setDefaultPageSize(DEFAULT_PAGE);
+        paging.setMaximumPageSize(ObservationProvider.MAX_PAGE);
+        setPagingProvider(paging);
         registerProvider(transactions);
         registerInterceptor(new OutcomeTranslator(getFhirContext()));
     }

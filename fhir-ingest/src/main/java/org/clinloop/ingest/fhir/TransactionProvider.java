@@ -3,22 +3,38 @@ package org.clinloop.ingest.fhir;
 import ca.uhn.fhir.rest.annotation.Transaction;
 import ca.uhn.fhir.rest.annotation.TransactionParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.clinloop.approval.AccessRefusedException;
 import org.clinloop.approval.Roles;
+import org.clinloop.approval.UnknownResourceException;
 import org.clinloop.audit.Actor;
+import org.clinloop.ingest.InputProblem;
 import org.clinloop.ingest.InvalidInputException;
 import org.clinloop.ingest.ObservationIntake;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
 
-/** {@code POST /fhir} with a transaction Bundle of Observations: all accepted, or none. */
+/**
+ * {@code POST /fhir} with a Bundle of Observations. A {@code transaction} is accepted whole or
+ * not at all; a {@code batch} entry by entry, each answered with its own status (and
+ * OperationOutcome when refused), so one bad reading does not cost the others. Either kind may
+ * carry {@code request.ifNoneExist: identifier=…} (conditional create).
+ */
 @Dependent
 public class TransactionProvider {
+
+    private static final Logger LOG = Logger.getLogger(TransactionProvider.class.getName());
 
     @Inject
     ObservationIntake intake;
@@ -26,24 +42,27 @@ public class TransactionProvider {
     @Transaction
     public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
         Actor actor = FhirCallers.requireAnyRole(request, Roles.EHR_SYSTEM, Roles.PATIENT, Roles.CLINICIAN);
-        if (bundle.getType() != Bundle.BundleType.TRANSACTION) {
-            throw new InvalidRequestException("Expected Bundle.type transaction, found "
+        boolean batch = bundle.getType() == Bundle.BundleType.BATCH;
+        if (!batch && bundle.getType() != Bundle.BundleType.TRANSACTION) {
+            throw new InvalidRequestException("Expected Bundle.type transaction or batch, found "
                     + (bundle.hasType() ? bundle.getType().toCode() : "none"));
         }
+        return batch ? batch(bundle, actor) : transaction(bundle, actor);
+    }
+
+    private Bundle transaction(Bundle bundle, Actor actor) {
         List<Observation> observations = new ArrayList<>();
         List<String> prefixes = new ArrayList<>();
+        List<Optional<Observation>> matched = new ArrayList<>();
         for (int i = 0; i < bundle.getEntry().size(); i++) {
             Bundle.BundleEntryComponent e = bundle.getEntry().get(i);
-            if (!(e.getResource() instanceof Observation obs)) {
-                throw new InvalidRequestException("Expected Bundle.entry[" + i + "].resource to be an Observation, found "
-                        + (e.hasResource() ? e.getResource().fhirType() : "none"));
+            Observation obs = observationEntry(e, i);
+            Optional<Observation> match = conditionalMatch(e, actor);
+            matched.add(match);
+            if (match.isEmpty()) {
+                observations.add(obs);
+                prefixes.add("Bundle.entry[" + i + "].resource.");
             }
-            if (e.getRequest().getMethod() != Bundle.HTTPVerb.POST || !"Observation".equals(e.getRequest().getUrl())) {
-                throw new InvalidRequestException("Expected Bundle.entry[" + i + "].request POST Observation, found "
-                        + e.getRequest().getMethod() + " " + e.getRequest().getUrl());
-            }
-            observations.add(obs);
-            prefixes.add("Bundle.entry[" + i + "].resource.");
         }
         List<ObservationIntake.Accepted> accepted;
         try {
@@ -52,13 +71,104 @@ public class TransactionProvider {
             intake.recordRejection(actor, null, e.problems());
             throw e;
         }
-        Bundle response = new Bundle();
-        response.setType(Bundle.BundleType.TRANSACTIONRESPONSE);
-        for (ObservationIntake.Accepted a : accepted) {
-            response.addEntry().getResponse().setStatus("201 Created")
-                    .setLocation("Observation/" + a.observation().getIdPart() + "/_history/1")
-                    .setLastModified(new Date());
+        Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
+        int next = 0;
+        for (Optional<Observation> match : matched) {
+            if (match.isPresent()) {
+                ok(response, match.get(), false);
+            } else {
+                ObservationIntake.Accepted a = accepted.get(next++);
+                ok(response, a.observation(), a.created());
+            }
         }
         return response;
+    }
+
+    private Bundle batch(Bundle bundle, Actor actor) {
+        Bundle response = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
+        for (int i = 0; i < bundle.getEntry().size(); i++) {
+            Bundle.BundleEntryComponent e = bundle.getEntry().get(i);
+            Observation obs = null;
+            try {
+                obs = observationEntry(e, i);
+                Optional<Observation> match = conditionalMatch(e, actor);
+                if (match.isPresent()) {
+                    ok(response, match.get(), false);
+                    continue;
+                }
+                ObservationIntake.Accepted a = intake.accept(obs, actor);
+                ok(response, a.observation(), a.created());
+            } catch (InvalidInputException refused) {
+                List<InputProblem> problems = prefixed(i, refused.problems());
+                intake.recordRejection(actor, subject(obs), problems);
+                failed(response, "422 Unprocessable Entity", OutcomeTranslator.outcome(problems));
+            } catch (AccessRefusedException refused) {
+                failed(response, "403 Forbidden", single(OperationOutcome.IssueType.FORBIDDEN, refused.getMessage()));
+            } catch (UnknownResourceException unknown) {
+                failed(response, "404 Not Found", single(OperationOutcome.IssueType.NOTFOUND, unknown.getMessage()));
+            } catch (BaseServerResponseException known) {
+                failed(response, String.valueOf(known.getStatusCode()),
+                        single(OperationOutcome.IssueType.INVALID, known.getMessage()));
+            } catch (RuntimeException unexpected) {
+                Optional<Observation> winner = obs != null && ObservationProvider.duplicate(unexpected)
+                        ? intake.existing(obs, actor) : Optional.empty();
+                if (winner.isPresent()) {
+                    ok(response, winner.get(), false);
+                    continue;
+                }
+                String incident = UUID.randomUUID().toString();
+                LOG.log(Level.SEVERE, "Batch entry " + i + " failed, incident " + incident, unexpected);
+                failed(response, "500 Internal Server Error",
+                        single(OperationOutcome.IssueType.EXCEPTION, "Internal error, incident " + incident));
+            }
+        }
+        return response;
+    }
+
+    private static Observation observationEntry(Bundle.BundleEntryComponent e, int i) {
+        if (!(e.getResource() instanceof Observation obs)) {
+            throw new InvalidRequestException("Expected Bundle.entry[" + i + "].resource to be an Observation, found "
+                    + (e.hasResource() ? e.getResource().fhirType() : "none"));
+        }
+        if (e.getRequest().getMethod() != Bundle.HTTPVerb.POST || !"Observation".equals(e.getRequest().getUrl())) {
+            throw new InvalidRequestException("Expected Bundle.entry[" + i + "].request POST Observation, found "
+                    + e.getRequest().getMethod() + " " + e.getRequest().getUrl());
+        }
+        return obs;
+    }
+
+    private Optional<Observation> conditionalMatch(Bundle.BundleEntryComponent e, Actor actor) {
+        String ifNoneExist = e.getRequest().getIfNoneExist();
+        return ifNoneExist == null || ifNoneExist.isBlank() ? Optional.empty()
+                : intake.existing(ObservationProvider.criteria(ifNoneExist), actor);
+    }
+
+    private static void ok(Bundle response, Observation o, boolean created) {
+        response.addEntry().setFullUrl("Observation/" + o.getIdPart()).getResponse()
+                .setStatus(created ? "201 Created" : "200 OK")
+                .setLocation("Observation/" + o.getIdPart() + "/_history/1")
+                .setEtag("W/\"1\"")
+                .setLastModified(o.getMeta().getLastUpdated() == null ? new Date() : o.getMeta().getLastUpdated());
+    }
+
+    private static void failed(Bundle response, String status, OperationOutcome outcome) {
+        response.addEntry().getResponse().setStatus(status).setOutcome(outcome);
+    }
+
+    private static OperationOutcome single(OperationOutcome.IssueType type, String message) {
+        OperationOutcome oo = new OperationOutcome();
+        oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(type).setDiagnostics(message);
+        return oo;
+    }
+
+    private static List<InputProblem> prefixed(int i, List<InputProblem> problems) {
+        return problems.stream().map(p -> new InputProblem(p.expression() == null ? null
+                : "Bundle.entry[" + i + "].resource." + p.expression().substring(p.expression().indexOf('.') + 1),
+                p.code(), p.message())).toList();
+    }
+
+    private static String subject(Observation obs) {
+        String ref = obs == null ? null : obs.getSubject().getReference();
+        return ref != null && ref.startsWith("Patient/") ? ref.substring(8) : null;
     }
 }

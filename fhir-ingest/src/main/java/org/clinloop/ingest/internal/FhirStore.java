@@ -45,8 +45,136 @@ public class FhirStore {
                 .setParameter("g", practitionerId).setMaxResults(limit).getResultList();
     }
 
+    /** Stores an observation; a second one with the same identifier is refused at once (the index decides). */
     public void saveObservation(ObservationRow row) {
         em.persist(row);
+        try {
+            em.flush();
+        } catch (jakarta.persistence.PersistenceException e) {
+            throw new DuplicateIdentifierException(e);
+        }
+    }
+
+    /** Thrown when an observation with the same identifier was stored concurrently. */
+    public static final class DuplicateIdentifierException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DuplicateIdentifierException(Throwable cause) {
+            super("An observation with this identifier is already stored", cause);
+        }
+    }
+
+    /** The observation with this identifier; an identifier without a system is stored with system "". */
+    public Optional<ObservationRow> observationByIdentifier(String system, String value) {
+        return em.createQuery("select o from ObservationRow o where o.identifierValue = :v and o.identifierSystem = :s",
+                        ObservationRow.class)
+                .setParameter("v", value).setParameter("s", system == null ? "" : system)
+                .setMaxResults(1).getResultList().stream().findFirst();
+    }
+
+    /**
+     * Observations of a patient, newest measurement first, filtered by code, measurement time and
+     * arrival time (each bound may be null); {@code offset} and {@code limit} select a page.
+     */
+    public List<ObservationRow> searchObservations(String patientId, List<String> codes, Instant from, Instant to,
+                                                   Instant updatedFrom, Instant updatedTo, int offset, int limit) {
+        var q = em.createQuery("select o from ObservationRow o where " + criteria(codes, from, to, updatedFrom, updatedTo)
+                + " order by o.effectiveAt desc, o.id", ObservationRow.class);
+        bind(q, patientId, codes, from, to, updatedFrom, updatedTo);
+        return q.setFirstResult(offset).setMaxResults(limit).getResultList();
+    }
+
+    /** How many observations {@link #searchObservations} would find without a page. */
+    public int countObservations(String patientId, List<String> codes, Instant from, Instant to, Instant updatedFrom,
+                                 Instant updatedTo) {
+        var q = em.createQuery("select count(o) from ObservationRow o where "
+                + criteria(codes, from, to, updatedFrom, updatedTo), Long.class);
+        bind(q, patientId, codes, from, to, updatedFrom, updatedTo);
+        return Math.toIntExact(q.getSingleResult());
+    }
+
+    private static String criteria(List<String> codes, Instant from, Instant to, Instant updatedFrom, Instant updatedTo) {
+        StringBuilder jpql = new StringBuilder("o.patientId = :p");
+        if (codes != null && !codes.isEmpty()) {
+            jpql.append(" and o.code in :codes");
+        }
+        if (from != null) {
+            jpql.append(" and o.effectiveAt >= :from");
+        }
+        if (to != null) {
+            jpql.append(" and o.effectiveAt <= :to");
+        }
+        if (updatedFrom != null) {
+            jpql.append(" and o.receivedAt >= :uf");
+        }
+        if (updatedTo != null) {
+            jpql.append(" and o.receivedAt <= :ut");
+        }
+        return jpql.toString();
+    }
+
+    private static void bind(jakarta.persistence.TypedQuery<?> q, String patientId, List<String> codes, Instant from,
+                             Instant to, Instant updatedFrom, Instant updatedTo) {
+        q.setParameter("p", patientId);
+        if (codes != null && !codes.isEmpty()) {
+            q.setParameter("codes", codes);
+        }
+        if (from != null) {
+            q.setParameter("from", from);
+        }
+        if (to != null) {
+            q.setParameter("to", to);
+        }
+        if (updatedFrom != null) {
+            q.setParameter("uf", updatedFrom);
+        }
+        if (updatedTo != null) {
+            q.setParameter("ut", updatedTo);
+        }
+    }
+
+    /** The latest observation of a code for a patient measured since {@code since}. */
+    public Optional<ObservationRow> latest(String patientId, String code, Instant since) {
+        return em.createQuery("select o from ObservationRow o where o.patientId = :p and o.code = :c"
+                        + " and o.effectiveAt >= :since order by o.effectiveAt desc", ObservationRow.class)
+                .setParameter("p", patientId).setParameter("c", code).setParameter("since", since)
+                .setMaxResults(1).getResultList().stream().findFirst();
+    }
+
+    /** The highest value of a code for a patient measured in [from, to]. */
+    public Optional<Double> highest(String patientId, String code, Instant from, Instant to) {
+        return Optional.ofNullable(em.createQuery("select max(o.valueNumber) from ObservationRow o where o.patientId = :p"
+                        + " and o.code = :c and o.effectiveAt >= :from and o.effectiveAt <= :to", Double.class)
+                .setParameter("p", patientId).setParameter("c", code).setParameter("from", from).setParameter("to", to)
+                .getSingleResult());
+    }
+
+    // --- devices and medication statements ------------------------------------------------
+
+    public void saveDevice(DeviceRow row) {
+        em.persist(row);
+    }
+
+    public Optional<DeviceRow> device(String id) {
+        return Optional.ofNullable(em.find(DeviceRow.class, id));
+    }
+
+    public List<DeviceRow> devicesOf(String patientId) {
+        return em.createQuery("select d from DeviceRow d where d.patientId = :p order by d.lastUpdated desc", DeviceRow.class)
+                .setParameter("p", patientId).getResultList();
+    }
+
+    public void saveStatement(MedicationStatementRow row) {
+        em.persist(row);
+    }
+
+    public Optional<MedicationStatementRow> statement(String id) {
+        return Optional.ofNullable(em.find(MedicationStatementRow.class, id));
+    }
+
+    public List<MedicationStatementRow> statementsOf(String patientId, int limit) {
+        return em.createQuery("select m from MedicationStatementRow m where m.patientId = :p order by m.takenAt desc",
+                        MedicationStatementRow.class).setParameter("p", patientId).setMaxResults(limit).getResultList();
     }
 
     public Optional<ObservationRow> observation(String id) {

@@ -35,23 +35,69 @@ public class ObservationRow {
     private int versionId;
     @Column(name = "resource_json")
     private String resourceJson;
+    @Column(name = "value_number")
+    private Double valueNumber;
+    @Column(name = "value_unit")
+    private String valueUnit;
+    @Column(name = "value_code")
+    private String valueCode;
+    @Column(name = "identifier_system")
+    private String identifierSystem;
+    @Column(name = "identifier_value")
+    private String identifierValue;
+    @Column(name = "device_id")
+    private String deviceId;
 
     protected ObservationRow() {
     }
 
-    public ObservationRow(String id, String patientId, String code, String status, BloodPressureReading reading,
-                          Instant receivedAt, String receivedFrom, String resourceJson) {
+    /**
+     * @param effective when it was measured
+     * @param reading   the blood-pressure values, or null for another kind
+     * @param value     the value in {@code unit}, or null
+     * @param valueCode a coded value, or null
+     */
+    public ObservationRow(String id, String patientId, String code, String status, Instant effective,
+                          BloodPressureReading reading, Double value, String unit, String valueCode,
+                          String identifierSystem, String identifierValue, String deviceId, Instant receivedAt,
+                          String receivedFrom, String resourceJson) {
         this.id = id;
         this.patientId = patientId;
         this.code = code;
         this.status = status;
-        this.effectiveAt = reading.effective();
-        this.systolic = reading.systolic();
-        this.diastolic = reading.diastolic();
+        this.effectiveAt = effective;
+        this.systolic = reading == null ? null : reading.systolic();
+        this.diastolic = reading == null ? null : reading.diastolic();
+        this.valueNumber = value;
+        this.valueUnit = unit;
+        this.valueCode = valueCode;
+        this.identifierSystem = identifierSystem;
+        this.identifierValue = identifierValue;
+        this.deviceId = deviceId;
         this.receivedAt = receivedAt;
         this.receivedFrom = receivedFrom;
         this.versionId = 1;
         this.resourceJson = resourceJson;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public Instant effectiveAt() {
+        return effectiveAt;
+    }
+
+    public Double valueNumber() {
+        return valueNumber;
+    }
+
+    public String valueCode() {
+        return valueCode;
+    }
+
+    public Instant receivedAt() {
+        return receivedAt;
     }
 
     public String id() {

@@ -1,0 +1,84 @@
+package org.clinloop.ingest;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Observations ClinLoop accepts, each by LOINC code, with the category a sender must give,
+ * the unit values are stored in (others are converted by UCUM when commensurable) and the range
+ * outside which a value is refused as implausible. Only the blood-pressure panel drives a
+ * titration decision; the laboratory values and pregnancy status feed the contraindication checks.
+ */
+public enum ObservationKind {
+    BLOOD_PRESSURE(List.of("85354-9"), "vital-signs", "mm[Hg]", 0, 0),
+    HEART_RATE(List.of("8867-4"), "vital-signs", "/min", 20, 300),
+    STEPS(List.of("41950-7"), "activity", "/d", 0, 100_000),
+    BODY_WEIGHT(List.of("29463-7"), "vital-signs", "kg", 1, 500),
+    OXYGEN_SATURATION(List.of("59408-5", "2708-6"), "vital-signs", "%", 50, 100),
+    POTASSIUM(List.of("2823-3", "6298-4"), "laboratory", "mmol/L", 1.5, 10),
+    EGFR(List.of("33914-3", "62238-1", "98979-8"), "laboratory", "mL/min/{1.73_m2}", 1, 250),
+    /** US Core pregnancy status: valueCodeableConcept, SNOMED CT 77386006 = pregnant. */
+    PREGNANCY_STATUS(List.of("82810-3"), "social-history", null, 0, 0);
+
+    public static final String PREGNANT = "77386006";
+
+    private final List<String> loinc;
+    private final String category;
+    private final String unit;
+    private final double min;
+    private final double max;
+
+    ObservationKind(List<String> loinc, String category, String unit, double min, double max) {
+        this.loinc = loinc;
+        this.category = category;
+        this.unit = unit;
+        this.min = min;
+        this.max = max;
+    }
+
+    public static Optional<ObservationKind> byLoinc(String code) {
+        for (ObservationKind k : values()) {
+            if (k.loinc.contains(code)) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every accepted LOINC code, for messages. */
+    public static List<String> accepted() {
+        return java.util.Arrays.stream(values()).flatMap(k -> k.loinc.stream().map(c -> c + " " + k.name().toLowerCase()))
+                .toList();
+    }
+
+    /** The LOINC code stored for this kind (its first). */
+    public String code() {
+        return loinc.get(0);
+    }
+
+    public List<String> codes() {
+        return loinc;
+    }
+
+    public String category() {
+        return category;
+    }
+
+    /** The UCUM unit values are stored in, or null for a coded value. */
+    public String unit() {
+        return unit;
+    }
+
+    public double min() {
+        return min;
+    }
+
+    public double max() {
+        return max;
+    }
+
+    /** Vital signs must carry the vital-signs category (the FHIR vital-signs profile requires it). */
+    public boolean categoryRequired() {
+        return "vital-signs".equals(category);
+    }
+}
