@@ -187,6 +187,21 @@ class DecisionReplayTest {
             public List<ModelVersion> versions() {
                 throw new UnsupportedOperationException();
             }
+
+            @Override
+            public ModelVersion shadow(String id, Actor steward) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public ModelVersion rollback(Actor steward, String reason) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public List<TitrationModel> shadows() {
+                throw new UnsupportedOperationException();
+            }
         };
     }
 

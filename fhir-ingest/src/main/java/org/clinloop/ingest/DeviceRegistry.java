@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,13 @@ public class DeviceRegistry {
 
     @Transactional
     public Device register(Device device, Actor actor) {
+        List<InputProblem> limits = new ArrayList<>(ResourceLimits.check(device));
+        ResourceLimits.requireLength("Device.type.text", device.getType().getText(), 200, limits);
+        ResourceLimits.requireLength("Device.type.coding[0].display", device.getType().getCodingFirstRep().getDisplay(),
+                200, limits);
+        if (!limits.isEmpty()) {
+            throw new InvalidInputException(limits);
+        }
         String ref = device.hasPatient() ? device.getPatient().getReference() : null;
         if (ref == null || !ref.startsWith("Patient/")) {
             throw new InvalidInputException(List.of(new InputProblem("Device.patient", "required",
@@ -81,6 +89,14 @@ public class DeviceRegistry {
     /** A patient (or their app, or the EHR) reports a dose taken or missed. */
     @Transactional
     public MedicationStatement reportIntake(MedicationStatement statement, Actor actor) {
+        List<InputProblem> limits = new ArrayList<>(ResourceLimits.check(statement));
+        if (statement.hasMedicationCodeableConcept()) {
+            ResourceLimits.requireLength("MedicationStatement.medicationCodeableConcept.coding[0].code",
+                    statement.getMedicationCodeableConcept().getCodingFirstRep().getCode(), 32, limits);
+        }
+        if (!limits.isEmpty()) {
+            throw new InvalidInputException(limits);
+        }
         String ref = statement.hasSubject() ? statement.getSubject().getReference() : null;
         if (ref == null || !ref.startsWith("Patient/") || !patients.knows(ref.substring(8))) {
             throw new InvalidInputException(List.of(new InputProblem("MedicationStatement.subject", "required",

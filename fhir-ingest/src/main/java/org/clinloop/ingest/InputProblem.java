@@ -8,4 +8,30 @@ package org.clinloop.ingest;
  * @param message    what was expected and what was found
  */
 public record InputProblem(String expression, String code, String message) {
+
+    /** Longest message kept: a found value can be megabytes; the answer and the audit log need its start. */
+    static final int MAX_MESSAGE = 400;
+
+    public InputProblem {
+        expression = expression == null ? null : printable(abbreviate(expression, 200));
+        message = printable(abbreviate(message, MAX_MESSAGE));
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s == null || s.length() <= max ? s
+                : s.substring(0, max - 40) + "… (" + s.length() + " characters)";
+    }
+
+    /** Control characters shown as \\uXXXX so that they can be stored and displayed. */
+    private static String printable(String s) {
+        if (s == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return sb.toString();
+    }
 }

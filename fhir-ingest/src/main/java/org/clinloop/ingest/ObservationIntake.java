@@ -171,10 +171,11 @@ public class ObservationIntake {
             }
         }
         Identifier ident = identifier(observation);
-        if (ident != null && ident.getValue().length() > 200) {
-            problems.add(new InputProblem("Observation.identifier", "value",
-                    "expected an identifier value of at most 200 characters, found " + ident.getValue().length()));
+        if (ident != null) {
+            ResourceLimits.requireLength("Observation.identifier.value", ident.getValue(), 200, problems);
+            ResourceLimits.requireLength("Observation.identifier.system", ident.getSystem(), 200, problems);
         }
+        problems.addAll(ResourceLimits.check(observation));
         if (!problems.isEmpty()) {
             throw new InvalidInputException(prefixed(prefix, problems));
         }

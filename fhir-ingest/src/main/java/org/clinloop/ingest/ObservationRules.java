@@ -98,7 +98,7 @@ public final class ObservationRules {
 
     private static ObservationKind kind(Observation obs, List<InputProblem> problems) {
         for (Coding c : obs.getCode().getCoding()) {
-            if (LOINC.equals(c.getSystem())) {
+            if (LOINC.equals(c.getSystem()) && c.getCode() != null) {
                 Optional<ObservationKind> k = ObservationKind.byLoinc(c.getCode());
                 if (k.isPresent()) {
                     return k.get();

@@ -2,10 +2,12 @@ package org.clinloop.ingest;
 
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.clinloop.recommendation.PatientGroups;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.clinloop.fairness.PatientAttributes;
 import org.clinloop.ingest.internal.FhirStore;
@@ -21,7 +23,7 @@ import org.hl7.fhir.r4.model.StringType;
  * US Core race and ethnicity extensions) and the device named on the patient's latest reading.
  */
 @ApplicationScoped
-public class PatientDemographics implements PatientAttributes {
+public class PatientDemographics implements PatientAttributes, PatientGroups {
 
     public static final String US_CORE_RACE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race";
     public static final String US_CORE_ETHNICITY = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity";
@@ -63,5 +65,26 @@ public class PatientDemographics implements PatientAttributes {
         }
         Extension text = ext.getExtensionByUrl("text");
         return text != null && text.getValue() instanceof StringType s ? s.getValue() : null;
+    }
+
+    /** The fairness attributes as groups (age band as of today), for per-group model reports. */
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Map<String, String> groupsOf(String patientId) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        profile(patientId).ifPresent(p -> {
+            putIfKnown(out, "sex", p.sex());
+            putIfKnown(out, "age_band", p.ageBand(java.time.LocalDate.now(java.time.ZoneOffset.UTC)));
+            putIfKnown(out, "race", p.race());
+            putIfKnown(out, "ethnicity", p.ethnicity());
+            putIfKnown(out, "device_type", p.deviceType());
+        });
+        return out;
+    }
+
+    private static void putIfKnown(Map<String, String> out, String attribute, String group) {
+        if (group != null) {
+            out.put(attribute, group);
+        }
     }
 }

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
@@ -82,6 +83,13 @@ public class PatientDirectory implements CareTeam {
                 practitioner = ref.substring("Practitioner/".length());
             }
         }
+        Identifier first = patient.getIdentifierFirstRep();
+        ResourceLimits.requireLength("Patient.identifier[0].system", first.getSystem(), 200, problems);
+        ResourceLimits.requireLength("Patient.identifier[0].value", first.getValue(), 200, problems);
+        ResourceLimits.requireLength("Patient.name[0].family", patient.getNameFirstRep().getFamily(), 200, problems);
+        ResourceLimits.requireLength("Patient.name[0].given", patient.getNameFirstRep().getGivenAsSingleString(), 200,
+                problems);
+        problems.addAll(ResourceLimits.check(patient));
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
@@ -114,13 +122,43 @@ public class PatientDirectory implements CareTeam {
         return fhir.newJsonParser().parseResource(Patient.class, row.resourceJson());
     }
 
-    /** Patients visible to the actor: by identifier, or a clinician's whole panel. */
+    /**
+     * What a Patient search may ask: identifier, name prefix (family or given), birth date range.
+     * Null means not constrained.
+     */
+    public record Query(String identifierSystem, String identifierValue, String name, LocalDate bornFrom,
+                        LocalDate bornTo) {
+
+        public boolean constrained() {
+            return identifierValue != null || name != null || bornFrom != null || bornTo != null;
+        }
+    }
+
+    /**
+     * Patients visible to the actor that match the query. EHR systems search every patient but
+     * must constrain the search; clinicians search their own panel (all of it when the query is
+     * empty); a patient finds only themself; anyone else finds nothing.
+     */
     @Transactional(Transactional.TxType.SUPPORTS)
-    public List<Patient> search(String identifierSystem, String identifierValue, Actor actor, int limit) {
-        List<PatientRow> rows = identifierValue != null
-                ? store.patientsByIdentifier(identifierSystem, identifierValue, limit)
-                : actor.hasRole(Roles.CLINICIAN) && actor.practitionerId() != null
-                        ? store.patientsOf(actor.practitionerId(), limit) : List.of();
+    public List<Patient> search(Query query, Actor actor, int limit) {
+        List<PatientRow> rows;
+        if (actor.hasRole(Roles.EHR_SYSTEM)) {
+            if (!query.constrained()) {
+                throw new InvalidInputException(List.of(new InputProblem("Patient?", "required",
+                        "expected at least one of identifier, name or birthdate, found none")));
+            }
+            rows = store.searchPatients(query.identifierSystem(), query.identifierValue(), query.name(),
+                    query.bornFrom(), query.bornTo(), null, limit);
+        } else if (actor.hasRole(Roles.CLINICIAN) && actor.practitionerId() != null) {
+            rows = store.searchPatients(query.identifierSystem(), query.identifierValue(), query.name(),
+                    query.bornFrom(), query.bornTo(), actor.practitionerId(), limit);
+        } else if (actor.hasRole(Roles.PATIENT) && actor.patientId() != null) {
+            rows = store.searchPatients(query.identifierSystem(), query.identifierValue(), query.name(),
+                    query.bornFrom(), query.bornTo(), null, limit).stream()
+                    .filter(r -> r.id().equals(actor.patientId())).toList();
+        } else {
+            rows = List.of();
+        }
         List<Patient> out = new ArrayList<>();
         for (PatientRow row : rows) {
             if (mayRead(actor, row.id())) {

@@ -21,6 +21,24 @@ public interface ModelRegistry {
      */
     ModelVersion activate(String versionId, Actor steward);
 
+    /**
+     * Puts a CANDIDATE in SHADOW: it scores live traffic beside the ACTIVE version without acting,
+     * so that an agreement report exists before promotion. Needs a model steward; audited.
+     */
+    ModelVersion shadow(String versionId, Actor steward);
+
+    /**
+     * One call back to the previous ACTIVE version: the current one is RETIRED and the most
+     * recently retired version that had been ACTIVE is ACTIVE again. Needs a model steward and a
+     * reason; audited.
+     *
+     * @throws PromotionRefusedException when there is no previous ACTIVE version to return to
+     */
+    ModelVersion rollback(Actor steward, String reason);
+
+    /** Versions in SHADOW, loaded to score. */
+    List<TitrationModel> shadows();
+
     /** The version whose proposals reach the safety rules, if any. */
     Optional<TitrationModel> active();
 

@@ -8,17 +8,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.clinloop.audit.Fingerprints;
 
 /** Proposes one titration step with the active model. Proposes nothing when no model is active. */
 @ApplicationScoped
 public class Recommender {
 
+    private static final Logger LOG = Logger.getLogger(Recommender.class.getName());
+
     @Inject
     ModelRegistry registry;
+    @Inject
+    ShadowScoring shadows;
 
+    /** The ACTIVE version's proposal; SHADOW versions score the same snapshot on the side. */
     public Optional<Recommendation> recommend(PatientSnapshot snapshot) {
-        return registry.active().map(model -> recommend(model, snapshot));
+        Optional<Recommendation> proposed = registry.active().map(model -> recommend(model, snapshot));
+        proposed.ifPresent(r -> {
+            try {
+                shadows.score(snapshot, r);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Shadow scoring failed for patient " + snapshot.patientId()
+                        + "; the ACTIVE proposal is unaffected", e);
+            }
+        });
+        return proposed;
     }
 
     /** The pure function behind {@link #recommend(PatientSnapshot)}. */

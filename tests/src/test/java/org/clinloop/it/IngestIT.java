@@ -257,4 +257,107 @@ class IngestIT {
         assertThat(ItEnvironment.lastEntry(Clinic.JONES_ID, "INTAKE_REPORTED").get("status").asText())
                 .isEqualTo("completed");
     }
+
+    @Test
+    void patientsAreFoundByIdentifierNameAndBirthDateWithinWhatTheCallerMaySee() {
+        String family = "Zq" + UUID.randomUUID().toString().substring(0, 6);
+        String a = "it-" + UUID.randomUUID().toString().substring(0, 12);
+        String b = "it-" + UUID.randomUUID().toString().substring(0, 12);
+        clinic.registerPatient(a, family, "Ada", "female", "1955-03-04", "dr-rivera");
+        clinic.registerPatient(b, family + "son", "Bo", "male", "1962-11-30", "dr-okafor");
+
+        assertThat(ids(api.get("/fhir/Patient?name=" + family.toLowerCase(), clinic.ehr()))).containsExactlyInAnyOrder(a, b);
+        assertThat(ids(api.get("/fhir/Patient?name=" + family + "&birthdate=1955-03-04", clinic.ehr())))
+                .containsExactly(a);
+        assertThat(ids(api.get("/fhir/Patient?name=" + family + "&birthdate=ge1960-01-01&birthdate=lt1963", clinic.ehr())))
+                .containsExactly(b);
+        assertThat(ids(api.get("/fhir/Patient?identifier=urn:clinloop:demo-mrn%7C" + b, clinic.ehr()))).containsExactly(b);
+        assertThat(ids(api.get("/fhir/Patient?name=Ada&birthdate=1955-03-04", clinic.ehr()))).contains(a);
+        // A clinician searches their own panel only; an EHR must say what it looks for.
+        assertThat(ids(api.get("/fhir/Patient?name=" + family, clinic.clinician(Clinic.RIVERA)))).containsExactly(a);
+        assertThat(ids(api.get("/fhir/Patient?name=" + family, clinic.clinician(Clinic.OKAFOR)))).containsExactly(b);
+        ClinLoopClient.Reply unconstrained = api.get("/fhir/Patient", clinic.ehr());
+        assertThat(unconstrained.status()).isEqualTo(422);
+        assertThat(unconstrained.body()).contains("identifier, name or birthdate");
+        assertThat(api.get("/fhir/Patient?birthdate=1955-02-30", clinic.ehr()).status()).isEqualTo(400);
+    }
+
+    @Test
+    void theBloodPressureGoalIsAFhirGoal() {
+        String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 1, null);
+        String token = clinic.clinician(Clinic.RIVERA);
+        JsonNode protocol = expect(api.get("/fhir/Goal/bp-" + patient, token), 200).json();
+        assertThat(protocol.at("/target/0/detailRange/high/value").asDouble()).isEqualTo(130.0);
+        assertThat(protocol.at("/target/1/detailRange/high/value").asDouble()).isEqualTo(80.0);
+        assertThat(protocol.at("/expressedBy/display").asText()).isEqualTo("protocol");
+
+        expect(api.put("/api/patients/" + patient + "/goal", token, ClinLoopClient.JSON_TYPE,
+                "{\"systolicTarget\":125,\"diastolicTarget\":75}"), 200);
+        JsonNode set = expect(api.get("/fhir/Goal?patient=" + patient, token), 200).json();
+        assertThat(set.get("total").asInt()).isEqualTo(1);
+        JsonNode goal = set.at("/entry/0/resource");
+        assertThat(goal.at("/target/0/measure/coding/0/code").asText()).isEqualTo("8480-6");
+        assertThat(goal.at("/target/0/detailRange/high/value").asDouble()).isEqualTo(125.0);
+        assertThat(goal.at("/target/0/detailRange/high/code").asText()).isEqualTo("mm[Hg]");
+        assertThat(goal.at("/target/1/detailRange/high/value").asDouble()).isEqualTo(75.0);
+        assertThat(goal.at("/expressedBy/display").asText()).isEqualTo(Clinic.RIVERA);
+        assertThat(goal.at("/subject/reference").asText()).isEqualTo("Patient/" + patient);
+
+        assertThat(api.get("/fhir/Goal/bp-" + patient, clinic.clinician(Clinic.OKAFOR)).status()).isEqualTo(403);
+        assertThat(api.get("/fhir/Goal/bp-nobody-here", token).status()).isEqualTo(404);
+        assertThat(api.put("/fhir/Goal/bp-" + patient, token, ClinLoopClient.FHIR_JSON, goal.toString()).status())
+                .as("goals are set through the care plan, not written over FHIR").isIn(400, 405);
+    }
+
+    @Test
+    void theCapabilityStatementListsExactlyWhatIsSupported() {
+        JsonNode cs = expect(api.get("/fhir/metadata", null), 200).json();
+        assertThat(cs.get("fhirVersion").asText()).isEqualTo("4.0.1");
+        java.util.Map<String, Set<String>> interactions = new java.util.TreeMap<>();
+        java.util.Map<String, Set<String>> params = new java.util.TreeMap<>();
+        java.util.Map<String, Set<String>> operations = new java.util.TreeMap<>();
+        for (JsonNode r : cs.at("/rest/0/resource")) {
+            String type = r.get("type").asText();
+            Set<String> i = new TreeSet<>();
+            r.path("interaction").forEach(n -> i.add(n.get("code").asText()));
+            interactions.put(type, i);
+            Set<String> p = new TreeSet<>();
+            r.path("searchParam").forEach(n -> p.add(n.get("name").asText()));
+            params.put(type, p);
+            Set<String> o = new TreeSet<>();
+            r.path("operation").forEach(n -> o.add(n.get("name").asText()));
+            operations.put(type, o);
+        }
+        Set<String> readSearch = Set.of("read", "search-type");
+        assertThat(interactions).containsExactlyInAnyOrderEntriesOf(java.util.Map.ofEntries(
+                java.util.Map.entry("Patient", Set.of("create", "read", "update", "search-type")),
+                java.util.Map.entry("Observation", Set.of("create", "read", "search-type")),
+                java.util.Map.entry("Device", Set.of("create", "read", "search-type")),
+                java.util.Map.entry("MedicationStatement", Set.of("create", "read", "search-type")),
+                java.util.Map.entry("MedicationRequest", readSearch),
+                java.util.Map.entry("Task", readSearch),
+                java.util.Map.entry("DetectedIssue", readSearch),
+                java.util.Map.entry("Goal", readSearch),
+                java.util.Map.entry("MeasureReport", readSearch),
+                java.util.Map.entry("AuditEvent", readSearch),
+                java.util.Map.entry("Provenance", readSearch),
+                // HAPI describes the $lastn operation it serves as an OperationDefinition.
+                java.util.Map.entry("OperationDefinition", Set.of("read"))));
+        assertThat(params.get("Patient")).contains("identifier", "name", "birthdate");
+        assertThat(params.get("Observation")).contains("patient", "code", "date", "_lastUpdated");
+        assertThat(operations.get("Observation")).contains("lastn");
+        Set<String> system = new TreeSet<>();
+        cs.at("/rest/0/interaction").forEach(n -> system.add(n.get("code").asText()));
+        assertThat(system).contains("transaction", "batch");
+        for (String writable : List.of("AuditEvent", "Provenance", "Task", "MedicationRequest", "DetectedIssue", "Goal")) {
+            assertThat(api.post("/fhir/" + writable, clinic.ehr(), ClinLoopClient.FHIR_JSON,
+                    "{\"resourceType\":\"" + writable + "\"}").status()).as(writable + " is not writable").isIn(400, 405);
+        }
+    }
+
+    static List<String> ids(ClinLoopClient.Reply reply) {
+        List<String> out = new ArrayList<>();
+        expect(reply, 200).json().path("entry").forEach(e -> out.add(e.at("/resource/id").asText()));
+        return out;
+    }
 }

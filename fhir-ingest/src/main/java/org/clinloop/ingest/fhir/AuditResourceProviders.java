@@ -161,6 +161,33 @@ public final class AuditResourceProviders {
             return Provenance.class;
         }
 
+        /** {@code Provenance/decision-{sequence}}: one decision, named by its TIER_DECIDED audit entry. */
+        @Read
+        public Provenance read(@IdParam IdType id, RequestDetails request) {
+            FhirCallers.requireAnyRole(request, Roles.COMPLIANCE_OFFICER);
+            String idPart = id.getIdPart();
+            long seq;
+            try {
+                seq = Long.parseLong(idPart.startsWith("decision-") ? idPart.substring("decision-".length()) : "x");
+            } catch (NumberFormatException e) {
+                throw new ResourceNotFoundException("No Provenance/" + idPart + "; expected decision-{audit sequence}.");
+            }
+            AuditEntry decided = log.entry(seq).filter(e -> e.type() == AuditEventType.TIER_DECIDED)
+                    .orElseThrow(() -> new ResourceNotFoundException("No Provenance/" + idPart + "."));
+            Object proposal = EntryCodec.parseDetail(decided.detailJson()).get("proposal");
+            Map<String, Object> made = null;
+            if (decided.patientId() != null) {
+                for (AuditEntry e : log.read(new AuditQuery(decided.patientId(), AuditEventType.PROPOSAL_MADE, 1000))) {
+                    Map<String, Object> d = EntryCodec.parseDetail(e.detailJson());
+                    if (proposal != null && proposal.equals(d.get("proposal"))) {
+                        made = d;
+                        break;
+                    }
+                }
+            }
+            return provenance(decided, made);
+        }
+
         @Search
         public List<Provenance> byPatient(@RequiredParam(name = Provenance.SP_PATIENT) ReferenceParam patient,
                                           RequestDetails request) {

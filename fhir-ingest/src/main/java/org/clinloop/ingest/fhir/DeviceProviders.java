@@ -37,6 +37,7 @@ public final class DeviceProviders {
 
         @Create
         public MethodOutcome create(@ResourceParam Device device, RequestDetails request) {
+            FhirCallers.requireBody(device);
             Device stored = registry.register(device,
                     FhirCallers.requireAnyRole(request, Roles.EHR_SYSTEM, Roles.PATIENT));
             return new MethodOutcome(new IdType("Device", stored.getIdPart(), "1"), true).setResource(stored);
@@ -66,6 +67,7 @@ public final class DeviceProviders {
 
         @Create
         public MethodOutcome create(@ResourceParam MedicationStatement statement, RequestDetails request) {
+            FhirCallers.requireBody(statement);
             MedicationStatement stored = registry.reportIntake(statement,
                     FhirCallers.requireAnyRole(request, Roles.EHR_SYSTEM, Roles.PATIENT));
             return new MethodOutcome(new IdType("MedicationStatement", stored.getIdPart(), "1"), true)

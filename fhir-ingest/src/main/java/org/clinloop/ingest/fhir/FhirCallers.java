@@ -33,4 +33,12 @@ final class FhirCallers {
         throw new ForbiddenOperationException("Expected one of the roles " + Arrays.toString(roles) + ", found "
                 + actor.roles());
     }
+
+    /** An empty body parses to nothing: refuse it as such, before anything reads the resource. */
+    static void requireBody(org.hl7.fhir.instance.model.api.IBaseResource resource) {
+        if (resource == null) {
+            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+                    "Expected a FHIR resource in the request body, found none.");
+        }
+    }
 }

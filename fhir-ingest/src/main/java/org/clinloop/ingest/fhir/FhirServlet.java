@@ -26,6 +26,8 @@ public class FhirServlet extends RestfulServer {
     @Inject
     transient WorkflowResourceProviders.DetectedIssueProvider issues;
     @Inject
+    transient WorkflowResourceProviders.GoalProvider goals;
+    @Inject
     transient MeasureReportProvider measureReports;
     @Inject
     transient AuditResourceProviders.AuditEventProvider auditEvents;
@@ -58,7 +60,8 @@ public class FhirServlet extends RestfulServer {
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setDefaultPrettyPrint(false);
         setImplementationDescription("ClinLoop clinical AI governance service");
-        setResourceProviders(List.of(patients, observations, devices, statements, tasks, orders, issues, measureReports,
+        setResourceProviders(List.of(patients, observations, devices, statements, tasks, orders, issues, goals,
+                measureReports,
                 auditEvents, provenance));
         FifoMemoryPagingProvider paging = new FifoMemoryPagingProvider(PAGED_SEARCHES_KEPT);
         paging.setDefaultPageSize(DEFAULT_PAGE);
@@ -66,5 +69,6 @@ public class FhirServlet extends RestfulServer {
         setPagingProvider(paging);
         registerProvider(transactions);
         registerInterceptor(new OutcomeTranslator(getFhirContext()));
+        registerInterceptor(new CapabilityStatementCompleter());
     }
 }

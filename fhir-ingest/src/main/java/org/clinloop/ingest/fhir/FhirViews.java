@@ -2,6 +2,7 @@ package org.clinloop.ingest.fhir;
 
 import java.util.Date;
 import org.clinloop.approval.ApprovalTask;
+import org.clinloop.approval.CareGoal;
 import org.clinloop.approval.DoseAdjustment;
 import org.clinloop.approval.SafetyAlert;
 import org.clinloop.approval.TaskPriority;
@@ -9,6 +10,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Dosage;
+import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
@@ -17,6 +19,7 @@ import org.hl7.fhir.r4.model.Task;
 /** ClinLoop records as FHIR R4 resources. */
 public final class FhirViews {
 
+    public static final String LOINC = "http://loinc.org";
     public static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
     public static final String CLINLOOP_CODES = "https://clinloop.org/fhir/CodeSystem/clinloop";
 
@@ -120,5 +123,36 @@ public final class FhirViews {
             di.addExtension(CLINLOOP_CODES + "/escalated", new org.hl7.fhir.r4.model.DateTimeType(Date.from(a.escalatedAt())));
         }
         return di;
+    }
+
+    /** Id of a patient's blood-pressure goal: one per patient. */
+    public static String goalId(String patientId) {
+        return "bp-" + patientId;
+    }
+
+    /**
+     * The blood-pressure goal (FHIR Goal): systolic and diastolic targets as upper bounds, the
+     * clinician who set it, or the protocol default until one does.
+     */
+    public static Goal goal(CareGoal g) {
+        Goal goal = new Goal();
+        goal.setId(goalId(g.patientId()));
+        goal.setLifecycleStatus(Goal.GoalLifecycleStatus.ACTIVE);
+        goal.setDescription(new CodeableConcept().setText(String.format(java.util.Locale.ROOT,
+                "Home blood pressure below %.0f/%.0f mm[Hg]", g.systolicTarget(), g.diastolicTarget())));
+        goal.setSubject(new Reference("Patient/" + g.patientId()));
+        goal.addTarget().setMeasure(new CodeableConcept(new Coding(LOINC, "8480-6", "Systolic blood pressure")))
+                .setDetail(new org.hl7.fhir.r4.model.Range().setHigh(mmHg(g.systolicTarget())));
+        goal.addTarget().setMeasure(new CodeableConcept(new Coding(LOINC, "8462-4", "Diastolic blood pressure")))
+                .setDetail(new org.hl7.fhir.r4.model.Range().setHigh(mmHg(g.diastolicTarget())));
+        goal.setStatusDate(Date.from(g.setAt()));
+        goal.setExpressedBy(new Reference().setDisplay(g.setBy()));
+        return goal;
+    }
+
+    private static org.hl7.fhir.r4.model.SimpleQuantity mmHg(double value) {
+        org.hl7.fhir.r4.model.SimpleQuantity q = new org.hl7.fhir.r4.model.SimpleQuantity();
+        q.setValue(value).setUnit("mm[Hg]").setSystem("http://unitsofmeasure.org").setCode("mm[Hg]");
+        return q;
     }
 }

@@ -70,6 +70,7 @@ public class ObservationProvider implements IResourceProvider {
     @Create
     public MethodOutcome create(@ResourceParam Observation observation, @ConditionalUrlParam String conditionalUrl,
                                 RequestDetails request) {
+        FhirCallers.requireBody(observation);
         Actor actor = FhirCallers.requireAnyRole(request, Roles.EHR_SYSTEM, Roles.PATIENT, Roles.CLINICIAN);
         if (conditionalUrl != null) {
             Optional<Observation> match = intake.existing(criteria(conditionalUrl), actor);

@@ -55,6 +55,13 @@ public class OutcomeTranslator {
         if (e instanceof UnknownResourceException unknown) {
             return new ResourceNotFoundException(unknown.getMessage());
         }
+        if (unreadable(e)) {
+            String m = String.valueOf(e.getMessage());
+            return new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+                    "Expected well-formed FHIR R4 input, found something that could not be read ("
+                            + e.getClass().getSimpleName() + ": " + (m.length() > 200 ? m.substring(0, 200) + "…" : m)
+                            + ").");
+        }
         String incident = UUID.randomUUID().toString();
         LOG.log(Level.SEVERE, "FHIR request " + http.getMethod() + " " + http.getRequestURI() + " failed, incident "
                 + incident, e);
@@ -73,6 +80,30 @@ public class OutcomeTranslator {
             }
         }
         return oo;
+    }
+
+    /**
+     * A runtime failure raised while HAPI read or copied the submitted resource (a value its
+     * parser let through but its model refuses, e.g. a dateTime with minutes but no seconds): bad
+     * input, not a server fault.
+     */
+    static boolean unreadable(Throwable e) {
+        if (e instanceof ca.uhn.fhir.parser.DataFormatException) {
+            return true; // a malformed value in the body or in a search parameter
+        }
+        if (!(e instanceof IllegalArgumentException || e instanceof IndexOutOfBoundsException
+                || e instanceof ClassCastException || e instanceof IllegalStateException)) {
+            return false;
+        }
+        StackTraceElement[] frames = e.getStackTrace();
+        for (int i = 0; i < Math.min(frames.length, 12); i++) {
+            String c = frames[i].getClassName();
+            if (c.startsWith("ca.uhn.fhir.parser.") || c.startsWith("org.hl7.fhir.r4.model.Base")
+                    || c.equals("ca.uhn.fhir.rest.server.method.ResourceParameter")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable unwrap(Throwable t) {

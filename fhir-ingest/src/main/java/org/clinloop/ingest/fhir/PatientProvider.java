@@ -1,5 +1,6 @@
 package org.clinloop.ingest.fhir;
 
+import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.Create;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
@@ -9,10 +10,15 @@ import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.annotation.Update;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.DateRangeParam;
+import ca.uhn.fhir.rest.param.StringParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Date;
 import java.util.List;
 import org.clinloop.ingest.PatientDirectory;
 import org.hl7.fhir.r4.model.IdType;
@@ -32,6 +38,7 @@ public class PatientProvider implements IResourceProvider {
 
     @Create
     public MethodOutcome create(@ResourceParam Patient patient, RequestDetails request) {
+        FhirCallers.requireBody(patient);
         Patient stored = directory.save(patient, null, FhirCallers.actor(request));
         return new MethodOutcome(stored.getIdElement().withResourceType("Patient").withVersion(stored.getMeta().getVersionId()),
                 true).setResource(stored);
@@ -39,6 +46,7 @@ public class PatientProvider implements IResourceProvider {
 
     @Update
     public MethodOutcome update(@IdParam IdType id, @ResourceParam Patient patient, RequestDetails request) {
+        FhirCallers.requireBody(patient);
         Patient stored = directory.save(patient, id.getIdPart(), FhirCallers.actor(request));
         MethodOutcome outcome = new MethodOutcome(stored.getIdElement().withResourceType("Patient")
                 .withVersion(stored.getMeta().getVersionId())).setResource(stored);
@@ -53,8 +61,23 @@ public class PatientProvider implements IResourceProvider {
 
     @Search
     public List<Patient> search(@OptionalParam(name = Patient.SP_IDENTIFIER) TokenParam identifier,
-                                RequestDetails request) {
-        return directory.search(identifier == null ? null : identifier.getSystem(),
-                identifier == null ? null : identifier.getValue(), FhirCallers.actor(request), 100);
+                                @OptionalParam(name = Patient.SP_NAME) StringParam name,
+                                @OptionalParam(name = Patient.SP_BIRTHDATE) DateRangeParam birthdate,
+                                @Count Integer count, RequestDetails request) {
+        int limit = count == null ? 100 : Math.max(0, Math.min(count, 500));
+        return directory.search(new PatientDirectory.Query(
+                identifier == null ? null : identifier.getSystem(),
+                identifier == null ? null : identifier.getValue(),
+                name == null || name.getValue().isBlank() ? null : name.getValue().trim(),
+                birthdate == null ? null : day(birthdate.getLowerBoundAsInstant()),
+                birthdate == null ? null : day(birthdate.getUpperBoundAsInstant())), FhirCallers.actor(request), limit);
+    }
+
+    /**
+     * A date-range bound as a calendar day: birth dates are dates, and HAPI gives a day's bounds
+     * (prefixes applied) as instants in the server's zone.
+     */
+    private static LocalDate day(Date bound) {
+        return bound == null ? null : bound.toInstant().atZone(ZoneId.systemDefault()).toLocalDate();
     }
 }

@@ -10,17 +10,24 @@ import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.util.List;
 import org.clinloop.approval.ApprovalQueue;
 import org.clinloop.approval.Deliveries;
+import org.clinloop.approval.TitrationPlans;
+import org.clinloop.ingest.PatientDirectory;
 import org.hl7.fhir.r4.model.DetectedIssue;
+import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Task;
 
-/** Read-only FHIR views of the workflow: Task (the queue), MedicationRequest (orders), DetectedIssue (alerts). */
+/**
+ * Read-only FHIR views of the workflow: Task (the queue), MedicationRequest (orders), DetectedIssue
+ * (alerts), Goal (the blood-pressure target).
+ */
 public final class WorkflowResourceProviders {
 
     private WorkflowResourceProviders() {
@@ -124,6 +131,40 @@ public final class WorkflowResourceProviders {
                                              RequestDetails request) {
             return deliveries.alertsFor(patient.getIdPart(), FhirCallers.actor(request), 200).stream()
                     .map(FhirViews::issue).toList();
+        }
+    }
+
+    /** {@code Goal/bp-{patient}}: the blood-pressure goal the clinician set (or the protocol's). */
+    @Dependent
+    public static class GoalProvider implements IResourceProvider {
+        @Inject
+        TitrationPlans plans;
+        @Inject
+        PatientDirectory patients;
+
+        @Override
+        public Class<Goal> getResourceType() {
+            return Goal.class;
+        }
+
+        @Read
+        public Goal read(@IdParam IdType id, RequestDetails request) {
+            String prefix = FhirViews.goalId("");
+            String patientId = id.getIdPart().startsWith(prefix) ? id.getIdPart().substring(prefix.length()) : null;
+            if (patientId == null || !patients.knows(patientId)) {
+                throw new ResourceNotFoundException("No Goal/" + id.getIdPart()
+                        + "; goals are named bp-{patient id} for a known patient.");
+            }
+            return FhirViews.goal(plans.goal(patientId, FhirCallers.actor(request)));
+        }
+
+        @Search
+        public List<Goal> byPatient(@RequiredParam(name = Goal.SP_PATIENT) ReferenceParam patient,
+                                    RequestDetails request) {
+            if (!patients.knows(patient.getIdPart())) {
+                return List.of();
+            }
+            return List.of(FhirViews.goal(plans.goal(patient.getIdPart(), FhirCallers.actor(request))));
         }
     }
 }

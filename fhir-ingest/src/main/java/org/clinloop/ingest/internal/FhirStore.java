@@ -5,7 +5,11 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.clinloop.recommendation.BloodPressureReading;
 
@@ -30,19 +34,46 @@ public class FhirStore {
         em.persist(row);
     }
 
-    public List<PatientRow> patientsByIdentifier(String system, String value, int limit) {
-        String jpql = "select p from PatientRow p where p.identifierValue = :v"
-                + (system == null ? "" : " and p.identifierSystem = :s") + " order by p.id";
-        var q = em.createQuery(jpql, PatientRow.class).setParameter("v", value);
-        if (system != null) {
-            q.setParameter("s", system);
+    /**
+     * Patients matching every given criterion (null: not constrained): identifier, a name that
+     * starts with {@code name} (family or given, case-insensitive, as FHIR's string search),
+     * birth date within [{@code bornFrom}, {@code bornTo}], and the care of {@code practitionerId}.
+     */
+    public List<PatientRow> searchPatients(String identifierSystem, String identifierValue, String name,
+                                           LocalDate bornFrom, LocalDate bornTo,
+                                           String practitionerId, int limit) {
+        StringBuilder jpql = new StringBuilder("select p from PatientRow p where 1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        if (identifierValue != null) {
+            jpql.append(" and p.identifierValue = :v");
+            params.put("v", identifierValue);
+            if (identifierSystem != null) {
+                jpql.append(" and p.identifierSystem = :s");
+                params.put("s", identifierSystem);
+            }
         }
+        if (name != null) {
+            jpql.append(" and (lower(p.familyName) like :n escape '!' or lower(p.givenName) like :n escape '!'"
+                    + " or lower(p.givenName) like :nw escape '!')");
+            String escaped = name.toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_");
+            params.put("n", escaped + "%");
+            params.put("nw", "% " + escaped + "%");
+        }
+        if (bornFrom != null) {
+            jpql.append(" and p.birthDate >= :bf");
+            params.put("bf", bornFrom);
+        }
+        if (bornTo != null) {
+            jpql.append(" and p.birthDate <= :bt");
+            params.put("bt", bornTo);
+        }
+        if (practitionerId != null) {
+            jpql.append(" and p.generalPractitioner = :g");
+            params.put("g", practitionerId);
+        }
+        var q = em.createQuery(jpql.append(" order by p.id").toString(), PatientRow.class);
+        params.forEach(q::setParameter);
         return q.setMaxResults(limit).getResultList();
-    }
-
-    public List<PatientRow> patientsOf(String practitionerId, int limit) {
-        return em.createQuery("select p from PatientRow p where p.generalPractitioner = :g order by p.id", PatientRow.class)
-                .setParameter("g", practitionerId).setMaxResults(limit).getResultList();
     }
 
     /** Stores an observation; a second one with the same identifier is refused at once (the index decides). */

@@ -44,6 +44,7 @@ public class JpaModelRegistry implements ModelRegistry {
     Clock clock;
 
     private volatile TitrationModel cached;
+    private final Map<String, TitrationModel> shadowCache = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     @Transactional
@@ -98,6 +99,82 @@ public class JpaModelRegistry implements ModelRegistry {
         detail.put("retired", String.valueOf(previous));
         audit.append(AuditEvent.of(AuditEventType.MODEL_ACTIVATED, steward, null, detail));
         return version;
+    }
+
+    @Override
+    @Transactional
+    public ModelVersion shadow(String versionId, Actor steward) {
+        ModelVersionRow row = em.find(ModelVersionRow.class, versionId, LockModeType.PESSIMISTIC_WRITE);
+        List<String> refusals = new ArrayList<>();
+        if (row == null) {
+            throw new PromotionRefusedException(versionId, List.of("expected a registered model version, found none"));
+        }
+        if (!steward.hasRole(MODEL_STEWARD)) {
+            refusals.add("expected a model steward, found " + steward.id() + " with roles " + steward.roles());
+        }
+        if (row.status() != ModelStatus.CANDIDATE) {
+            refusals.add("expected a CANDIDATE version, found " + row.status());
+        }
+        if (!refusals.isEmpty()) {
+            throw new PromotionRefusedException(versionId, refusals);
+        }
+        row.shadow();
+        ModelVersion version = row.toVersion();
+        audit.append(AuditEvent.of(AuditEventType.MODEL_SHADOWED, steward, null, Map.of(
+                "model", versionId, "provenanceHash", version.provenanceHash())));
+        return version;
+    }
+
+    @Override
+    @Transactional
+    public ModelVersion rollback(Actor steward, String reason) {
+        List<String> refusals = new ArrayList<>();
+        if (!steward.hasRole(MODEL_STEWARD)) {
+            refusals.add("expected a model steward, found " + steward.id() + " with roles " + steward.roles());
+        }
+        if (reason == null || reason.isBlank()) {
+            refusals.add("expected a reason for the rollback, found none");
+        }
+        List<ModelVersionRow> active = em.createQuery("select m from ModelVersionRow m where m.status = :s",
+                ModelVersionRow.class).setParameter("s", ModelStatus.ACTIVE)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+        if (active.isEmpty()) {
+            refusals.add("expected an ACTIVE version to roll back, found none");
+        }
+        List<ModelVersionRow> previous = em.createQuery("select m from ModelVersionRow m where m.status = :s"
+                + " and m.activatedAt is not null order by m.activatedAt desc", ModelVersionRow.class)
+                .setParameter("s", ModelStatus.RETIRED).setMaxResults(1)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+        if (previous.isEmpty()) {
+            refusals.add("expected a previously ACTIVE version to return to, found none");
+        }
+        if (!refusals.isEmpty()) {
+            throw new PromotionRefusedException(active.isEmpty() ? "(none)" : active.get(0).id(), refusals);
+        }
+        ModelVersionRow from = active.get(0);
+        from.retire();
+        ModelVersionRow to = previous.get(0);
+        to.reinstate();
+        ModelVersion version = to.toVersion();
+        audit.append(AuditEvent.of(AuditEventType.MODEL_ROLLED_BACK, steward, null, Map.of(
+                "from", from.id(), "to", to.id(), "provenanceHash", version.provenanceHash(), "reason", reason)));
+        return version;
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<TitrationModel> shadows() {
+        List<TitrationModel> out = new ArrayList<>();
+        for (ModelVersionRow row : em.createQuery("select m from ModelVersionRow m where m.status = :s order by m.ordinal",
+                ModelVersionRow.class).setParameter("s", ModelStatus.SHADOW).getResultList()) {
+            TitrationModel loaded = shadowCache.get(row.id());
+            if (loaded == null) {
+                loaded = new TitrationModel(deserialize(row), row.toVersion());
+                shadowCache.put(row.id(), loaded);
+            }
+            out.add(loaded);
+        }
+        return out;
     }
 
     @Override

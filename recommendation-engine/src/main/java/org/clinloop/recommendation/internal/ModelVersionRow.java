@@ -104,6 +104,19 @@ public class ModelVersionRow {
         this.status = ModelStatus.RETIRED;
     }
 
+    void shadow() {
+        this.status = ModelStatus.SHADOW;
+    }
+
+    /** Back to ACTIVE after a rollback; the original sign-off stays on record. */
+    void reinstate() {
+        this.status = ModelStatus.ACTIVE;
+    }
+
+    Instant activatedAt() {
+        return activatedAt;
+    }
+
     ModelVersion toVersion() {
         Map<String, Double> metrics = new HashMap<>();
         EntryCodec.parseDetail(metricsJson).forEach((k, v) -> metrics.put(k, ((Number) v).doubleValue()));

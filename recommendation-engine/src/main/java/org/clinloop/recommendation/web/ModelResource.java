@@ -21,6 +21,7 @@ import org.clinloop.recommendation.ModelRegistry;
 import org.clinloop.recommendation.ModelTraining;
 import org.clinloop.recommendation.ModelVersion;
 import org.clinloop.recommendation.PromotionRefusedException;
+import org.clinloop.recommendation.ShadowScoring;
 
 /** Model versions for model stewards (and, read-only, compliance officers). */
 @Path("models")
@@ -32,6 +33,8 @@ public class ModelResource {
     ModelRegistry registry;
     @Inject
     ModelTraining training;
+    @Inject
+    ShadowScoring shadows;
 
     @Context
     SecurityContext security;
@@ -70,6 +73,43 @@ public class ModelResource {
     public Response activate(@PathParam("id") String id) {
         try {
             return Response.ok(registry.activate(id, caller())).build();
+        } catch (PromotionRefusedException e) {
+            return OperationOutcomes.response(422, "business-rule", e.reasons());
+        }
+    }
+
+    /** CANDIDATE → SHADOW: scores live traffic beside the ACTIVE version, never acting. */
+    @POST
+    @Path("{id}/shadow")
+    @RolesAllowed("model-steward")
+    public Response shadow(@PathParam("id") String id) {
+        try {
+            return Response.ok(registry.shadow(id, caller())).build();
+        } catch (PromotionRefusedException e) {
+            return OperationOutcomes.response(422, "business-rule", e.reasons());
+        }
+    }
+
+    /** How a SHADOW (or any scored) version agreed with the ACTIVE one, per class and per group. */
+    @GET
+    @Path("{id}/agreement")
+    @RolesAllowed({"model-steward", "compliance-officer"})
+    public Response agreement(@PathParam("id") String id) {
+        if (registry.find(id).isEmpty()) {
+            return OperationOutcomes.response(Response.Status.NOT_FOUND, "not-found",
+                    "expected a registered model version, found no " + id);
+        }
+        return Response.ok(shadows.agreement(id)).build();
+    }
+
+    /** Back to the previous ACTIVE version in one call; body {@code {"reason": "…"}}. */
+    @POST
+    @Path("rollback")
+    @RolesAllowed("model-steward")
+    public Response rollback(jakarta.json.JsonObject body) {
+        String reason = body == null ? null : body.getString("reason", null);
+        try {
+            return Response.ok(registry.rollback(caller(), reason)).build();
         } catch (PromotionRefusedException e) {
             return OperationOutcomes.response(422, "business-rule", e.reasons());
         }
