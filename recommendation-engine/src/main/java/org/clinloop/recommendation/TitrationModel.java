@@ -31,7 +31,11 @@ public final class TitrationModel {
 
     /** Class probabilities for every direction. */
     public Map<Direction, Double> probabilities(TitrationFeatures features) {
-        Prediction<Label> prediction = model.predict(example(features));
+        return probabilities(model.predict(example(features)));
+    }
+
+    /** Every direction's score in a Tribuo prediction; a direction the model never saw scores 0. */
+    static Map<Direction, Double> probabilities(Prediction<Label> prediction) {
         Map<Direction, Double> out = new EnumMap<>(Direction.class);
         for (Direction d : Direction.values()) {
             Label scored = prediction.getOutputScores().get(d.name());
