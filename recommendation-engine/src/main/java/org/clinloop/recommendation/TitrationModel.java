@@ -44,6 +44,15 @@ public final class TitrationModel {
         return out;
     }
 
+    /**
+     * Why the model proposes what it does for these features: exact per-feature contributions to
+     * the log-odds of the proposal over the runner-up for a logistic-regression model, a seeded
+     * LIME approximation for any other (see {@link Explanation}).
+     */
+    public Explanation explain(TitrationFeatures features) {
+        return Explainer.explain(model, features);
+    }
+
     Model<Label> tribuoModel() {
         return model;
     }
