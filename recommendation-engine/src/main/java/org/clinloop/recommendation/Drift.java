@@ -147,6 +147,7 @@ public final class Drift {
      */
     public static List<DriftReport> features(List<TitrationFeatures> reference, List<TitrationFeatures> current,
                                              Thresholds thresholds) {
+        Objects.requireNonNull(thresholds, "Thresholds are required.");
         if (reference.size() < 2 || current.size() < 2) {
             throw new IllegalArgumentException("Expected at least 2 snapshots in each sample, found "
                     + reference.size() + " reference and " + current.size() + " current.");
