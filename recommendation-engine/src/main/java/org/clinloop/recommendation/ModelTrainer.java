@@ -11,9 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.clinloop.audit.Fingerprints;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
+import org.tribuo.Prediction;
+import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.evaluation.LabelEvaluation;
@@ -31,41 +34,121 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 public final class ModelTrainer {
 
     static final int EPOCHS = 15;
+    /** How {@link #train(List, long, String)} names its algorithm in the registry. */
+    public static final String LOGISTIC_REGRESSION = "LinearSGDTrainer(LogMulticlass, AdaGrad(0.5, 0.1), epochs="
+            + EPOCHS + ")";
+    /** OLCUT's marshalled form: {@code "key":"trained-at","value":"2026-11-23T14:42:13.837225239Z"}. */
+    private static final Pattern TRAINED_AT = Pattern.compile("(\"key\":\"trained-at\",\"value\":\")[^\"]*(\")");
     private static final OffsetDateTime DATA_TIME = OffsetDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
     private ModelTrainer() {
     }
 
+    /**
+     * Trains the titration classifier (logistic regression, see the class comment) on the seeded
+     * 80/20 split of {@code examples} and measures it on the held-out 20 %.
+     */
     public static TrainedModel train(List<SyntheticCohort.Example> examples, long seed, String dataDescription) {
+        return train(examples, seed, dataDescription, logisticRegression(seed), LOGISTIC_REGRESSION);
+    }
+
+    /**
+     * Trains any Tribuo classifier on the same seeded 80/20 split as
+     * {@link #train(List, long, String)} and measures it the same way, so that trainers can be
+     * compared (see {@link TrainerComparison}).
+     *
+     * <p>Metrics, all on the held-out examples: {@code accuracy}, {@code macro_f1},
+     * {@code precision_<direction>} and {@code recall_<direction>}, {@code brier} (multiclass
+     * Brier score) and {@code ece} (expected calibration error of the proposed direction, 10
+     * bins; both defined in {@code Calibration}), with {@code held_out} and {@code trained_on}
+     * counting the examples.
+     *
+     * @param trainer   a trainer used for this call only: Tribuo trainers advance their random
+     *                  state with every {@code train} call, so reuse would not reproduce
+     * @param algorithm how the registry and the portal name the trainer
+     * @throws IllegalArgumentException when the model's scores are not probabilities (non-negative,
+     *                                  summing to 1 over the directions). Tribuo's CART and forest
+     *                                  models pass (their scores are the class shares of a leaf,
+     *                                  averaged over trees) although their
+     *                                  {@code generatesProbabilities()} is false in 4.3.2, so
+     *                                  {@link TitrationModel} would not serve them as they are
+     */
+    public static TrainedModel train(List<SyntheticCohort.Example> examples, long seed, String dataDescription,
+                                     Trainer<Label> trainer, String algorithm) {
+        Split split = split(examples, seed);
+        LabelFactory labels = new LabelFactory();
+        MutableDataset<Label> train = dataset(split.train(), dataDescription + " (train)", labels);
+        Model<Label> model = trainer.train(train);
+        Map<String, Double> metrics = evaluate(model, algorithm, split.heldOut(), dataDescription + " (held out)",
+                labels);
+        metrics.put("trained_on", (double) train.size());
+        String provenance = new JsonProvenanceSerialization(false).marshalAndSerialize(model.getProvenance());
+        return new TrainedModel(model, algorithm, provenance,
+                Fingerprints.sha256Hex(provenance.getBytes(StandardCharsets.UTF_8)),
+                datasetHash(examples), seed, Instant.now(), metrics);
+    }
+
+    /** The trainer behind {@link #train(List, long, String)}: a new instance, seeded. */
+    static LinearSGDTrainer logisticRegression(long seed) {
+        return new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(0.5, 0.1), EPOCHS, Integer.MAX_VALUE, 1, seed);
+    }
+
+    /** The seeded 80/20 split of every training run: shuffle with {@code new Random(seed)}, cut at 80 %. */
+    static Split split(List<SyntheticCohort.Example> examples, long seed) {
         if (examples.size() < 50) {
             throw new IllegalArgumentException("Expected at least 50 examples, found " + examples.size() + ".");
         }
         List<SyntheticCohort.Example> shuffled = new ArrayList<>(examples);
         Collections.shuffle(shuffled, new Random(seed));
         int cut = (int) (shuffled.size() * 0.8);
-        LabelFactory labels = new LabelFactory();
-        MutableDataset<Label> train = dataset(shuffled.subList(0, cut), dataDescription + " (train)", labels);
-        MutableDataset<Label> test = dataset(shuffled.subList(cut, shuffled.size()), dataDescription + " (held out)", labels);
+        return new Split(List.copyOf(shuffled.subList(0, cut)), List.copyOf(shuffled.subList(cut, shuffled.size())));
+    }
 
-        LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(0.5, 0.1), EPOCHS,
-                Integer.MAX_VALUE, 1, seed);
-        Model<Label> model = trainer.train(train);
-        LabelEvaluation eval = new LabelEvaluator().evaluate(model, test);
+    /** Training and held-out examples of one run. */
+    record Split(List<SyntheticCohort.Example> train, List<SyntheticCohort.Example> heldOut) {
+    }
+
+    private static Map<String, Double> evaluate(Model<Label> model, String algorithm,
+                                                List<SyntheticCohort.Example> heldOut, String description,
+                                                LabelFactory labels) {
+        MutableDataset<Label> test = dataset(heldOut, description, labels);
+        List<Prediction<Label>> predictions = model.predict(test);
+        LabelEvaluation eval = new LabelEvaluator().evaluate(model, predictions, test.getProvenance());
 
         Map<String, Double> metrics = new TreeMap<>();
         metrics.put("accuracy", eval.accuracy());
         metrics.put("macro_f1", eval.macroAveragedF1());
         metrics.put("held_out", (double) test.size());
-        metrics.put("trained_on", (double) train.size());
         for (Direction d : Direction.values()) {
             Label l = new Label(d.name());
             metrics.put("precision_" + d.name().toLowerCase(), eval.precision(l));
             metrics.put("recall_" + d.name().toLowerCase(), eval.recall(l));
         }
-        String provenance = new JsonProvenanceSerialization(false).marshalAndSerialize(model.getProvenance());
-        return new TrainedModel(model, trainer.getClass().getSimpleName() + "(LogMulticlass, AdaGrad(0.5, 0.1), epochs="
-                + EPOCHS + ")", provenance, Fingerprints.sha256Hex(provenance.getBytes(StandardCharsets.UTF_8)),
-                datasetHash(examples), seed, Instant.now(), metrics);
+        List<Map<Direction, Double>> probabilities = predictions.stream().map(TitrationModel::probabilities).toList();
+        for (Map<Direction, Double> p : probabilities) {
+            double sum = p.values().stream().mapToDouble(Double::doubleValue).sum();
+            if (Math.abs(sum - 1) > 1e-6 || p.values().stream().anyMatch(v -> v < 0)) {
+                throw new IllegalArgumentException("Expected " + algorithm + " to score the directions with "
+                        + "probabilities (non-negative, summing to 1), found " + p + ".");
+            }
+        }
+        List<Direction> truth = heldOut.stream().map(SyntheticCohort.Example::label).toList();
+        metrics.put("brier", Calibration.brier(probabilities, truth));
+        metrics.put("ece", Calibration.expectedCalibrationError(probabilities, truth, Calibration.ECE_BINS));
+        return metrics;
+    }
+
+    /**
+     * Hex SHA-256 of a model's provenance JSON with every {@code trained-at} time blanked: the hash
+     * of how the model was made rather than of when. Retraining with the same seed, data and
+     * trainer on the same platform gives the same value; {@link TrainedModel#provenanceHash()}
+     * differs every run, because Tribuo records the training time (once per model, and once per
+     * member of an ensemble). The provenance also names the Java version, OS name and architecture
+     * and the Tribuo version, so a different platform gives a different value by design.
+     */
+    public static String provenanceHashWithoutTimes(String provenanceJson) {
+        String blanked = TRAINED_AT.matcher(provenanceJson).replaceAll("$1$2");
+        return Fingerprints.sha256Hex(blanked.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Hex SHA-256 over the examples' model inputs and labels, in the given order. */

@@ -31,13 +31,26 @@ public final class TitrationModel {
 
     /** Class probabilities for every direction. */
     public Map<Direction, Double> probabilities(TitrationFeatures features) {
-        Prediction<Label> prediction = model.predict(example(features));
+        return probabilities(model.predict(example(features)));
+    }
+
+    /** Every direction's score in a Tribuo prediction; a direction the model never saw scores 0. */
+    static Map<Direction, Double> probabilities(Prediction<Label> prediction) {
         Map<Direction, Double> out = new EnumMap<>(Direction.class);
         for (Direction d : Direction.values()) {
             Label scored = prediction.getOutputScores().get(d.name());
             out.put(d, scored == null ? 0.0 : scored.getScore());
         }
         return out;
+    }
+
+    /**
+     * Why the model proposes what it does for these features: exact per-feature contributions to
+     * the log-odds of the proposal over the runner-up for a logistic-regression model, a seeded
+     * LIME approximation for any other (see {@link Explanation}).
+     */
+    public Explanation explain(TitrationFeatures features) {
+        return Explainer.explain(model, features);
     }
 
     Model<Label> tribuoModel() {

@@ -10,6 +10,13 @@
  * {@link org.clinloop.recommendation.TitrationPolicy} generate the seeded training data;
  * {@link org.clinloop.recommendation.ModelTrainer} turns it into a registered candidate.
  *
+ * <p>Model stewardship: {@link org.clinloop.recommendation.TitrationModel#explain} says why a
+ * model proposes what it does ({@link org.clinloop.recommendation.Explanation}, exact for the
+ * logistic regression); {@link org.clinloop.recommendation.TrainerComparison} measures candidate
+ * trainers on one seeded split, calibration included, and names the one a stated rule picks;
+ * {@link org.clinloop.recommendation.Drift} compares the population a model now sees with the one
+ * it was validated on ({@link org.clinloop.recommendation.DriftReport}).
+ *
  * <p>The engine never acts: a recommendation becomes a dose change only through the safety
  * rules of {@code approval-workflow}.
  */

@@ -52,6 +52,16 @@ class ModelTrainerTest {
     }
 
     @Test
+    void heldOutMetricsIncludeCalibration() {
+        assertThat(trained.metrics()).containsKeys("accuracy", "macro_f1", "brier", "ece", "precision_hold",
+                "recall_decrease", "held_out", "trained_on");
+        assertThat(trained.metrics().get("held_out")).isEqualTo(600.0);
+        assertThat(trained.metrics().get("brier")).isBetween(0.0, 0.2);
+        assertThat(trained.metrics().get("ece")).isBetween(0.0, 0.1);
+        assertThat(trained.algorithm()).isEqualTo("LinearSGDTrainer(LogMulticlass, AdaGrad(0.5, 0.1), epochs=15)");
+    }
+
+    @Test
     void provenanceNamesTheTrainerAndTheSeed() {
         assertThat(trained.provenanceJson()).contains("LinearSGDTrainer").contains(String.valueOf(SEED));
         assertThat(trained.provenanceHash()).hasSize(64);
