@@ -39,5 +39,6 @@ public enum AuditEventType {
     AUDIT_VERIFIED,
     AUDIT_READ,
     MODEL_SHADOWED,
-    MODEL_ROLLED_BACK
+    MODEL_ROLLED_BACK,
+    MODEL_DRIFT_ALERT
 }

@@ -47,6 +47,8 @@ import org.hl7.fhir.r4.model.Observation;
 public final class IngestLoad {
 
     static final int BUNDLE = 100;
+    static final int PATIENTS_PER_WORKER = 16;
+    static final Duration SPACING = Duration.ofMinutes(30);
     static final FhirContext FHIR = FhirContext.forR4Cached();
 
     /** Sends one unit of work (one request); returns the observations it carried, or throws. */
@@ -78,18 +80,21 @@ public final class IngestLoad {
         int maxWorkers = Arrays.stream(levels).max().orElse(1);
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<String> patients = new ArrayList<>();
-        for (int i = 0; i < maxWorkers; i++) {
+        for (int i = 0; i < maxWorkers * PATIENTS_PER_WORKER; i++) {
             String id = "bench-" + run + "-" + i;
             clinic.registerPatient(id, "Bench", "Patient" + i, "unknown", "1960-01-01", "dr-rivera");
             clinic.setRegimen(id, Clinic.RIVERA, 2);
             patients.add(id);
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        // HTTP/1.1 with a connection per worker, as gateways send (HTTP/2 would multiplex every worker on one connection).
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
         String token = clinic.ehr();
-        // Each worker's patient gets readings ten seconds apart from 30 days ago: in the past, in order, distinct.
-        Instant start = Instant.now().minus(Duration.ofDays(30));
-        AtomicLongArray clock = new AtomicLongArray(maxWorkers);
-        AtomicLongArray baseClock = new AtomicLongArray(maxWorkers);
+        // A home-monitored panel: each worker sends for its own patients in turn, each patient's readings
+        // SPACING apart from a year ago (a realistic history in every 7-day window), in order, distinct.
+        Instant start = Instant.now().minus(Duration.ofDays(365));
+        AtomicLongArray clock = new AtomicLongArray(maxWorkers * PATIENTS_PER_WORKER);
+        AtomicLongArray baseClock = new AtomicLongArray(maxWorkers * PATIENTS_PER_WORKER);
 
         try (Connection db = DriverManager.getConnection(jdbc, "postgres", "")) {
             try (Statement s = db.createStatement()) {
@@ -99,39 +104,41 @@ public final class IngestLoad {
                 s.execute("truncate bench_baseline_observation");
             }
         }
-        ThreadLocal<Connection> connections = ThreadLocal.withInitial(() -> {
-            try {
-                return DriverManager.getConnection(jdbc, "postgres", "");
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        // One connection per worker index, reused across steps (threads are new each step).
+        Connection[] connections = new Connection[maxWorkers];
+        for (int i = 0; i < maxWorkers; i++) {
+            connections[i] = DriverManager.getConnection(jdbc, "postgres", "");
+        }
 
         Unit fullSingle = (w, seq) -> {
-            ObjectNode obs = reading(patients.get(w), start.plusSeconds(10 * clock.incrementAndGet(w)), seq);
+            int p = patientOf(w, seq);
+            ObjectNode obs = reading(patients.get(p), at(start, clock.incrementAndGet(p)), seq);
             expect(http, service + "/fhir/Observation", token, obs.toString(), 201);
             return 1;
         };
         Unit fullBundle = (w, seq) -> {
             List<ObjectNode> entries = new ArrayList<>(BUNDLE);
             for (int i = 0; i < BUNDLE; i++) {
-                entries.add(reading(patients.get(w), start.plusSeconds(10 * clock.incrementAndGet(w)), seq * BUNDLE + i));
+                int p = patientOf(w, seq);
+                entries.add(reading(patients.get(p), at(start, clock.incrementAndGet(p)), seq * BUNDLE + i));
             }
             expect(http, service + "/fhir", token, FhirJson.transaction(entries).toString(), 200);
             return BUNDLE;
         };
         Unit baseSingle = (w, seq) -> {
-            String json = reading(patients.get(w), start.plusSeconds(10 * baseClock.incrementAndGet(w)), seq).toString();
+            int p = patientOf(w, seq);
+            String json = reading(patients.get(p), start.plus(SPACING.multipliedBy(baseClock.incrementAndGet(p) % 10_000)), seq).toString();
             IParser parser = FHIR.newJsonParser();
             Observation o = parser.parseResource(Observation.class, json);
             String stored = parser.encodeResourceToString(o);
-            insert(connections.get(), List.of(o), List.of(stored));
+            insert(connections[w], List.of(o), List.of(stored));
             return 1;
         };
         Unit baseBundle = (w, seq) -> {
             List<ObjectNode> entries = new ArrayList<>(BUNDLE);
             for (int i = 0; i < BUNDLE; i++) {
-                entries.add(reading(patients.get(w), start.plusSeconds(10 * baseClock.incrementAndGet(w)), seq * BUNDLE + i));
+                int p = patientOf(w, seq);
+                entries.add(reading(patients.get(p), start.plus(SPACING.multipliedBy(baseClock.incrementAndGet(p) % 10_000)), seq * BUNDLE + i));
             }
             IParser parser = FHIR.newJsonParser();
             Bundle b = parser.parseResource(Bundle.class, FhirJson.transaction(entries).toString());
@@ -142,7 +149,7 @@ public final class IngestLoad {
                 rows.add(o);
                 json.add(parser.encodeResourceToString(o));
             }
-            insert(connections.get(), rows, json);
+            insert(connections[w], rows, json);
             return BUNDLE;
         };
 
@@ -177,6 +184,19 @@ public final class IngestLoad {
         if (pid > 0) {
             System.out.printf(Locale.ROOT, "Service resident memory after the run: %d MB%n", rssKb(pid) / 1024);
         }
+    }
+
+    /** Worker w's patients are w, w + workers, …; it sends to them in turn. */
+    static int patientOf(int worker, long seq) {
+        return worker * PATIENTS_PER_WORKER + (int) (seq % PATIENTS_PER_WORKER);
+    }
+
+    static Instant at(Instant start, long n) {
+        Instant t = start.plus(SPACING.multipliedBy(n));
+        if (t.isAfter(Instant.now())) {
+            throw new IllegalStateException("Ran out of past for readings " + SPACING + " apart; use shorter steps.");
+        }
+        return t;
     }
 
     static ObjectNode reading(String patient, Instant at, long seq) {

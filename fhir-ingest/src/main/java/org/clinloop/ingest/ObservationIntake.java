@@ -104,6 +104,9 @@ public class ObservationIntake {
         checked.sort(Comparator.comparing(c -> c.effective()));
         for (Checked c : checked) {
             done.put(c.index, store(c, actor));
+            // Each reading's rows are written; forget them so the next reading's flushes do not
+            // dirty-check every row of the bundle again (quadratic in bundle size otherwise).
+            store.settle();
         }
         List<Accepted> out = new ArrayList<>();
         for (int i = 0; i < observations.size(); i++) {

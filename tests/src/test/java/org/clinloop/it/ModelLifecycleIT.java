@@ -56,6 +56,20 @@ class ModelLifecycleIT {
         assertThat(agreement.at("/byGroup/sex")).as(agreement.toString()).isNotNull();
         assertThat(agreement.get("agreement").asDouble()).isBetween(0.0, 1.0);
 
+        // Drift of the ACTIVE version: its regenerated training reference against its live proposals.
+        JsonNode drift = expect(api.get("/api/models/" + before + "/drift?days=2", clinic.compliance()), 200).json();
+        assertThat(drift.get("referenceSize").asInt()).isEqualTo(4000);
+        assertThat(drift.get("currentSize").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(drift.get("enoughData").asBoolean()).isEqualTo(drift.get("currentSize").asInt() >= 30);
+        assertThat(drift.get("features")).hasSize(11);
+        assertThat(drift.at("/features/0/feature").asText()).isEqualTo("sbp_mean_7d");
+        assertThat(drift.at("/features/0/psi").asDouble()).isGreaterThanOrEqualTo(0.0);
+        assertThat(drift.at("/output/feature").asText()).isEqualTo("direction");
+        if ("ALERT".equals(drift.get("status").asText())) {
+            assertThat(ItEnvironment.lastEntry(null, "MODEL_DRIFT_ALERT").get("model").asText()).isEqualTo(before);
+        }
+        assertThat(api.get("/api/models/" + before + "/drift?days=0", clinic.compliance()).status()).isEqualTo(400);
+
         // Promote another version, then roll back in one call.
         expect(api.post("/api/models/" + promoted + "/activate", steward, ClinLoopClient.JSON_TYPE, "{}"), 200);
         assertThat(ItEnvironment.lastEntry(null, "MODEL_ACTIVATED").get("retired").asText()).isEqualTo(before);

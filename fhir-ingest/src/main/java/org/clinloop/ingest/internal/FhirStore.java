@@ -17,6 +17,12 @@ import org.clinloop.recommendation.BloodPressureReading;
 @ApplicationScoped
 public class FhirStore {
 
+    /**
+     * Rows read only to compute with are loaded read-only: Hibernate then keeps no snapshot of
+     * them and never dirty-checks them at the flushes a transaction of many readings makes.
+     */
+    static final String READ_ONLY = "org.hibernate.readOnly";
+
     @PersistenceContext(unitName = "clinloop")
     EntityManager em;
 
@@ -74,6 +80,15 @@ public class FhirStore {
         var q = em.createQuery(jpql.append(" order by p.id").toString(), PatientRow.class);
         params.forEach(q::setParameter);
         return q.setMaxResults(limit).getResultList();
+    }
+
+    /**
+     * Writes what the transaction has changed so far and detaches it: between independent
+     * readings of one transaction nothing managed is carried over.
+     */
+    public void settle() {
+        em.flush();
+        em.clear();
     }
 
     /** Stores an observation; a second one with the same identifier is refused at once (the index decides). */
@@ -215,7 +230,7 @@ public class FhirStore {
     public List<ObservationRow> observationsOf(String patientId, int limit) {
         return em.createQuery("select o from ObservationRow o where o.patientId = :p order by o.effectiveAt desc",
                         ObservationRow.class)
-                .setParameter("p", patientId).setMaxResults(limit).getResultList();
+                .setParameter("p", patientId).setMaxResults(limit).setHint(READ_ONLY, true).getResultList();
     }
 
     /** Blood-pressure readings of one patient taken in [from, to], oldest first. */
@@ -225,6 +240,7 @@ public class FhirStore {
                         ObservationRow.class)
                 .setParameter("p", patientId).setParameter("c", "85354-9")
                 .setParameter("from", from).setParameter("to", to)
+                .setHint(READ_ONLY, true)
                 .getResultList().stream().map(ObservationRow::toReading).toList();
     }
 }

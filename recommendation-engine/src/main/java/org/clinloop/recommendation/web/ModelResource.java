@@ -17,6 +17,7 @@ import java.util.List;
 import org.clinloop.audit.Actor;
 import org.clinloop.audit.web.Callers;
 import org.clinloop.audit.web.OperationOutcomes;
+import org.clinloop.recommendation.DriftMonitor;
 import org.clinloop.recommendation.ModelRegistry;
 import org.clinloop.recommendation.ModelTraining;
 import org.clinloop.recommendation.ModelVersion;
@@ -35,6 +36,8 @@ public class ModelResource {
     ModelTraining training;
     @Inject
     ShadowScoring shadows;
+    @Inject
+    DriftMonitor drift;
 
     @Context
     SecurityContext security;
@@ -100,6 +103,25 @@ public class ModelResource {
                     "expected a registered model version, found no " + id);
         }
         return Response.ok(shadows.agreement(id)).build();
+    }
+
+    /**
+     * Input and output drift of a version against its training reference over the last
+     * {@code days} (default 7); an ALERT raises a governance alert for the steward, never a retrain.
+     */
+    @GET
+    @Path("{id}/drift")
+    @RolesAllowed({"model-steward", "compliance-officer"})
+    public Response drift(@PathParam("id") String id, @QueryParam("days") Integer days) {
+        if (registry.find(id).isEmpty()) {
+            return OperationOutcomes.response(Response.Status.NOT_FOUND, "not-found",
+                    "expected a registered model version, found no " + id);
+        }
+        if (days != null && (days < 1 || days > 365)) {
+            return OperationOutcomes.response(Response.Status.BAD_REQUEST, "value",
+                    "expected days between 1 and 365, found " + days);
+        }
+        return Response.ok(drift.check(id, java.time.Duration.ofDays(days == null ? 7 : days), caller())).build();
     }
 
     /** Back to the previous ACTIVE version in one call; body {@code {"reason": "…"}}. */

@@ -1,0 +1,163 @@
+package org.clinloop.recommendation;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.clinloop.audit.Actor;
+import org.clinloop.audit.AuditEntry;
+import org.clinloop.audit.AuditEvent;
+import org.clinloop.audit.AuditEventType;
+import org.clinloop.audit.AuditLog;
+import org.clinloop.audit.AuditQuery;
+import org.clinloop.audit.EntryCodec;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Input and output drift of a model version: its training reference (the seeded cohort it was
+ * trained on, regenerated and checked against the stored dataset hash) against the features and
+ * directions of its live proposals (the newest {@link #MAX_CURRENT}), read from the audit log's PROPOSAL_MADE entries over a
+ * sliding window. Crossing the alert threshold raises a governance alert for the model steward
+ * (audited, at most once per window and model); it never retrains nor promotes anything.
+ */
+@ApplicationScoped
+public class DriftMonitor {
+
+    /** Fewer live proposals than this: the figures are shown but no alert is raised. */
+    public static final int MIN_CURRENT = 30;
+    /** The newest proposals of the window taken (the audit log reads at most this many at once). */
+    public static final int MAX_CURRENT = 1_000;
+
+    @Inject
+    ModelRegistry registry;
+    @Inject
+    AuditLog audit;
+    @Inject
+    Clock clock;
+    @Inject
+    @ConfigProperty(name = "clinloop.drift.psi-warn", defaultValue = "0.1")
+    double psiWarn;
+    @Inject
+    @ConfigProperty(name = "clinloop.drift.psi-alert", defaultValue = "0.25")
+    double psiAlert;
+
+    private final Map<String, Reference> references = new ConcurrentHashMap<>();
+
+    /**
+     * Drift of one model version over a window.
+     *
+     * @param model          the version
+     * @param from           window start (inclusive)
+     * @param to             window end
+     * @param referenceSize  training examples in the reference
+     * @param currentSize    live proposals in the window
+     * @param enoughData     at least {@link #MIN_CURRENT} live proposals
+     * @param features       per input feature: PSI (and KS for continuous features), status
+     * @param output         PSI of the proposed directions against the model's own on its reference
+     * @param status         the worst status over features and output (OK when not enough data)
+     * @param alertRaised    whether this check raised a governance alert
+     */
+    public record DriftStatus(String model, Instant from, Instant to, int referenceSize, int currentSize,
+                              boolean enoughData, List<DriftReport> features, DriftReport output,
+                              DriftReport.Status status, boolean alertRaised) {
+    }
+
+    private record Reference(List<TitrationFeatures> features, List<Direction> directions) {
+    }
+
+    @Transactional
+    public DriftStatus check(String versionId, Duration window, Actor actor) {
+        TitrationModel model = registry.load(versionId).orElseThrow(() -> new IllegalArgumentException(
+                "Expected a registered model version, found no " + versionId + "."));
+        Reference reference = references.computeIfAbsent(versionId, id -> reference(model));
+        Instant to = clock.instant();
+        Instant from = to.minus(window);
+        List<TitrationFeatures> current = new ArrayList<>();
+        List<Direction> directions = new ArrayList<>();
+        for (AuditEntry e : audit.read(new AuditQuery(null, AuditEventType.PROPOSAL_MADE, null, from, to, MAX_CURRENT))) {
+            Map<String, Object> d = EntryCodec.parseDetail(e.detailJson());
+            Object m = d.get("model");
+            if (!(m instanceof Map<?, ?> mm) || !versionId.equals(mm.get("id"))) {
+                continue;
+            }
+            current.add(features(d));
+            directions.add(Direction.valueOf((String) d.get("direction")));
+        }
+        Drift.Thresholds thresholds = new Drift.Thresholds(psiWarn, psiAlert);
+        boolean enough = current.size() >= MIN_CURRENT;
+        List<DriftReport> features = current.isEmpty() ? List.of()
+                : Drift.features(reference.features(), current, thresholds);
+        DriftReport output = directions.isEmpty() ? null : Drift.output(reference.directions(), directions, thresholds);
+        DriftReport.Status worst = DriftReport.Status.OK;
+        if (enough) {
+            for (DriftReport r : features) {
+                worst = worse(worst, r.status());
+            }
+            worst = output == null ? worst : worse(worst, output.status());
+        }
+        boolean raise = worst == DriftReport.Status.ALERT && !alertedWithin(versionId, window, to);
+        if (raise) {
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("model", versionId);
+            detail.put("window", window.toString());
+            detail.put("currentSize", current.size());
+            Map<String, Double> alerting = new LinkedHashMap<>();
+            features.stream().filter(r -> r.status() == DriftReport.Status.ALERT).forEach(r -> alerting.put(r.feature(), r.psi()));
+            if (output != null && output.status() == DriftReport.Status.ALERT) {
+                alerting.put(Drift.OUTPUT, output.psi());
+            }
+            detail.put("psiAlerting", alerting);
+            detail.put("thresholds", Map.of("warn", psiWarn, "alert", psiAlert));
+            detail.put("action", "review by the model steward; no automatic retraining or promotion");
+            audit.append(AuditEvent.of(AuditEventType.MODEL_DRIFT_ALERT, actor, null, detail));
+        }
+        return new DriftStatus(versionId, from, to, reference.features().size(), current.size(), enough, features,
+                output, worst, raise);
+    }
+
+    private boolean alertedWithin(String versionId, Duration window, Instant now) {
+        for (AuditEntry e : audit.read(new AuditQuery(null, AuditEventType.MODEL_DRIFT_ALERT, null, now.minus(window),
+                now, 1000))) {
+            if (versionId.equals(EntryCodec.parseDetail(e.detailJson()).get("model"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static DriftReport.Status worse(DriftReport.Status a, DriftReport.Status b) {
+        return a.ordinal() >= b.ordinal() ? a : b;
+    }
+
+    /** The cohort the version was trained on, regenerated from its seed and checked by its dataset hash. */
+    private static Reference reference(TitrationModel model) {
+        ModelVersion v = model.version();
+        List<SyntheticCohort.Example> cohort = SyntheticCohort.generate(v.seed(), ModelTraining.COHORT,
+                ModelTraining.LABEL_NOISE);
+        String hash = ModelTrainer.datasetHash(cohort);
+        if (!hash.equals(v.datasetHash())) {
+            throw new IllegalStateException("Expected the training reference of " + v.id() + " to regenerate with "
+                    + "dataset hash " + v.datasetHash() + ", found " + hash + "; its reference data is not reproducible here.");
+        }
+        List<TitrationFeatures> features = cohort.stream().map(SyntheticCohort.Example::features).toList();
+        List<Direction> directions = features.stream().map(f -> Recommender.choose(model.probabilities(f))).toList();
+        return new Reference(features, directions);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static TitrationFeatures features(Map<String, Object> detail) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        ((Map<String, Object>) detail.get("features")).forEach((k, v) -> values.put(k, ((Number) v).doubleValue()));
+        Object missing = detail.get("missingFeatures");
+        return new TitrationFeatures(values, missing instanceof List<?> l
+                ? l.stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet()) : java.util.Set.of());
+    }
+
+}
