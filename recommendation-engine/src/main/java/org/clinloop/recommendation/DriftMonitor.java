@@ -23,9 +23,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Input and output drift of a model version: its training reference (the seeded cohort it was
  * trained on, regenerated and checked against the stored dataset hash) against the features and
- * directions of its live proposals (the newest {@link #MAX_CURRENT}), read from the audit log's PROPOSAL_MADE entries over a
- * sliding window. Crossing the alert threshold raises a governance alert for the model steward
- * (audited, at most once per window and model); it never retrains nor promotes anything.
+ * directions of its live proposals (the newest {@link #MAX_CURRENT}), read from the audit
+ * log's PROPOSAL_MADE entries over a sliding window. Crossing the alert threshold raises a
+ * governance alert for the model steward (audited, at most once per window and model); it never
+ * retrains nor promotes anything.
  */
 @ApplicationScoped
 public class DriftMonitor {
@@ -81,7 +82,8 @@ public class DriftMonitor {
         Instant from = to.minus(window);
         List<TitrationFeatures> current = new ArrayList<>();
         List<Direction> directions = new ArrayList<>();
-        for (AuditEntry e : audit.read(new AuditQuery(null, AuditEventType.PROPOSAL_MADE, null, from, to, MAX_CURRENT))) {
+        AuditQuery proposals = new AuditQuery(null, AuditEventType.PROPOSAL_MADE, null, from, to, MAX_CURRENT);
+        for (AuditEntry e : audit.read(proposals)) {
             Map<String, Object> d = EntryCodec.parseDetail(e.detailJson());
             Object m = d.get("model");
             if (!(m instanceof Map<?, ?> mm) || !versionId.equals(mm.get("id"))) {
@@ -109,7 +111,8 @@ public class DriftMonitor {
             detail.put("window", window.toString());
             detail.put("currentSize", current.size());
             Map<String, Double> alerting = new LinkedHashMap<>();
-            features.stream().filter(r -> r.status() == DriftReport.Status.ALERT).forEach(r -> alerting.put(r.feature(), r.psi()));
+            features.stream().filter(r -> r.status() == DriftReport.Status.ALERT)
+                    .forEach(r -> alerting.put(r.feature(), r.psi()));
             if (output != null && output.status() == DriftReport.Status.ALERT) {
                 alerting.put(Drift.OUTPUT, output.psi());
             }
@@ -144,7 +147,8 @@ public class DriftMonitor {
         String hash = ModelTrainer.datasetHash(cohort);
         if (!hash.equals(v.datasetHash())) {
             throw new IllegalStateException("Expected the training reference of " + v.id() + " to regenerate with "
-                    + "dataset hash " + v.datasetHash() + ", found " + hash + "; its reference data is not reproducible here.");
+                    + "dataset hash " + v.datasetHash() + ", found " + hash
+                    + "; its reference data is not reproducible here.");
         }
         List<TitrationFeatures> features = cohort.stream().map(SyntheticCohort.Example::features).toList();
         List<Direction> directions = features.stream().map(f -> Recommender.choose(model.probabilities(f))).toList();
