@@ -44,8 +44,12 @@ public class Recommender {
         Direction direction = choose(probabilities);
         int steps = direction == Direction.HOLD ? 0 : 1;
         double p = probabilities.get(direction);
+        // A linear model explains itself exactly, per feature, in the sentence the clinician reads;
+        // any other keeps the summary sentence (LIME per reading would cost ~100 ms).
+        String rationale = model.explainsExactly() ? model.explain(features).sentence()
+                : rationale(features, snapshot, direction, p);
         return new Recommendation(snapshot.patientId(), direction, steps, p, probabilities, features,
-                inputHash(snapshot), model.version(), rationale(features, snapshot, direction, p));
+                inputHash(snapshot), model.version(), rationale);
     }
 
     /** The most probable direction; ties go to HOLD (no change unless the model prefers one). */

@@ -53,6 +53,11 @@ public final class TitrationModel {
         return Explainer.explain(model, features);
     }
 
+    /** Whether {@link #explain} is exact and cheap (a linear model) rather than a LIME approximation. */
+    public boolean explainsExactly() {
+        return model instanceof org.tribuo.classification.sgd.linear.LinearSGDModel;
+    }
+
     Model<Label> tribuoModel() {
         return model;
     }
