@@ -41,6 +41,13 @@ class AuthorizationIT {
         "GET, /fhir/Task?patient=demo-jones",
         "POST, /fhir/Observation",
         "POST, /api/models/titration-lr-1/activate",
+        "POST, /api/models/titration-lr-1/shadow",
+        "POST, /api/models/rollback",
+        "GET, /api/models/titration-lr-1/agreement",
+        "GET, /api/models/titration-lr-1/drift",
+        "GET, /fhir/Patient?name=Jones",
+        "GET, /fhir/Goal/bp-demo-jones",
+        "GET, /fhir/Provenance/decision-1",
     })
     void noTokenIs401(String method, String path) {
         ClinLoopClient.Reply r = "GET".equals(method) ? api.get(path, null)
@@ -65,6 +72,13 @@ class AuthorizationIT {
         assertThat(api.post("/fhir/Observation", clinic.compliance(), ClinLoopClient.FHIR_JSON,
                 FhirJson.bloodPressure(Clinic.JONES_ID, Instant.now(), 140, 90).toString()).status()).isEqualTo(403);
         assertThat(api.get("/api/me/adjustments", clinic.clinician(Clinic.RIVERA)).status()).isEqualTo(403);
+        assertThat(api.post("/api/models/rollback", clinic.compliance(), ClinLoopClient.JSON_TYPE,
+                "{\"reason\":\"not mine to decide\"}").status()).isEqualTo(403);
+        assertThat(api.get("/api/models/titration-lr-1/agreement", clinic.clinician(Clinic.RIVERA)).status())
+                .isEqualTo(403);
+        assertThat(api.get("/api/models/titration-lr-1/drift", clinic.patient(Clinic.JONES)).status()).isEqualTo(403);
+        assertThat(api.get("/fhir/Provenance/decision-1", clinic.clinician(Clinic.RIVERA)).status()).isEqualTo(403);
+        assertThat(api.get("/fhir/Goal/bp-" + okaforPatient, clinic.clinician(Clinic.RIVERA)).status()).isEqualTo(403);
         assertThat(api.put("/fhir/Patient/it-forbidden", clinic.clinician(Clinic.RIVERA), ClinLoopClient.FHIR_JSON,
                 FhirJson.patient("it-forbidden", "A", "B", "male", "1970-01-01", "dr-rivera").toString()).status())
                 .isEqualTo(403);
