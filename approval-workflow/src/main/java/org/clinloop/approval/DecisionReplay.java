@@ -96,10 +96,7 @@ public class DecisionReplay {
             differences.add("model provenance: recorded " + model.get("provenanceHash") + ", registry has "
                     + m.version().provenanceHash());
         }
-        Map<String, Double> values = new LinkedHashMap<>();
-        ((Map<String, Object>) proposal.get("features")).forEach((k, v) -> values.put(k, ((Number) v).doubleValue()));
-        TitrationFeatures features = new TitrationFeatures(values,
-                new HashSet<>((List<String>) proposal.getOrDefault("missingFeatures", List.of())));
+        TitrationFeatures features = TitrationFeatures.fromRecorded(proposal);
         Map<Direction, Double> probabilities = m.probabilities(features);
         Direction direction = Recommender.choose(probabilities);
         if (!direction.name().equals(proposal.get("direction"))) {

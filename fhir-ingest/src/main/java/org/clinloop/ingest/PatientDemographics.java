@@ -2,16 +2,18 @@ package org.clinloop.ingest;
 
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.clinloop.recommendation.PatientGroups;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.clinloop.fairness.PatientAttributes;
 import org.clinloop.ingest.internal.FhirStore;
 import org.clinloop.ingest.internal.ObservationRow;
+import org.clinloop.recommendation.PatientGroups;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Observation;
@@ -71,10 +73,10 @@ public class PatientDemographics implements PatientAttributes, PatientGroups {
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public Map<String, String> groupsOf(String patientId) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         profile(patientId).ifPresent(p -> {
             putIfKnown(out, "sex", p.sex());
-            putIfKnown(out, "age_band", p.ageBand(java.time.LocalDate.now(java.time.ZoneOffset.UTC)));
+            putIfKnown(out, "age_band", p.ageBand(LocalDate.now(ZoneOffset.UTC)));
             putIfKnown(out, "race", p.race());
             putIfKnown(out, "ethnicity", p.ethnicity());
             putIfKnown(out, "device_type", p.deviceType());

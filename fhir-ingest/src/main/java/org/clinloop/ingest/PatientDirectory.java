@@ -141,24 +141,22 @@ public class PatientDirectory implements CareTeam {
      */
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<Patient> search(Query query, Actor actor, int limit) {
-        List<PatientRow> rows;
+        String panel = null;
+        String self = null;
         if (actor.hasRole(Roles.EHR_SYSTEM)) {
             if (!query.constrained()) {
                 throw new InvalidInputException(List.of(new InputProblem("Patient?", "required",
                         "expected at least one of identifier, name or birthdate, found none")));
             }
-            rows = store.searchPatients(query.identifierSystem(), query.identifierValue(), query.name(),
-                    query.bornFrom(), query.bornTo(), null, limit);
         } else if (actor.hasRole(Roles.CLINICIAN) && actor.practitionerId() != null) {
-            rows = store.searchPatients(query.identifierSystem(), query.identifierValue(), query.name(),
-                    query.bornFrom(), query.bornTo(), actor.practitionerId(), limit);
+            panel = actor.practitionerId();
         } else if (actor.hasRole(Roles.PATIENT) && actor.patientId() != null) {
-            rows = store.searchPatients(query.identifierSystem(), query.identifierValue(), query.name(),
-                    query.bornFrom(), query.bornTo(), null, limit).stream()
-                    .filter(r -> r.id().equals(actor.patientId())).toList();
+            self = actor.patientId();
         } else {
-            rows = List.of();
+            return List.of();
         }
+        List<PatientRow> rows = store.searchPatients(query.identifierSystem(), query.identifierValue(), query.name(),
+                query.bornFrom(), query.bornTo(), panel, self, limit);
         List<Patient> out = new ArrayList<>();
         for (PatientRow row : rows) {
             if (mayRead(actor, row.id())) {

@@ -89,7 +89,7 @@ public class DriftMonitor {
             if (!(m instanceof Map<?, ?> mm) || !versionId.equals(mm.get("id"))) {
                 continue;
             }
-            current.add(features(d));
+            current.add(TitrationFeatures.fromRecorded(d));
             directions.add(Direction.valueOf((String) d.get("direction")));
         }
         Drift.Thresholds thresholds = new Drift.Thresholds(psiWarn, psiAlert);
@@ -154,14 +154,4 @@ public class DriftMonitor {
         List<Direction> directions = features.stream().map(f -> Recommender.choose(model.probabilities(f))).toList();
         return new Reference(features, directions);
     }
-
-    @SuppressWarnings("unchecked")
-    private static TitrationFeatures features(Map<String, Object> detail) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        ((Map<String, Object>) detail.get("features")).forEach((k, v) -> values.put(k, ((Number) v).doubleValue()));
-        Object missing = detail.get("missingFeatures");
-        return new TitrationFeatures(values, missing instanceof List<?> l
-                ? l.stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet()) : java.util.Set.of());
-    }
-
 }

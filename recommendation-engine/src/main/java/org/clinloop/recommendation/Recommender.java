@@ -26,15 +26,21 @@ public class Recommender {
     /** The ACTIVE version's proposal; SHADOW versions score the same snapshot on the side. */
     public Optional<Recommendation> recommend(PatientSnapshot snapshot) {
         Optional<Recommendation> proposed = registry.active().map(model -> recommend(model, snapshot));
-        proposed.ifPresent(r -> {
-            try {
-                shadows.score(snapshot, r);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Shadow scoring failed for patient " + snapshot.patientId()
-                        + "; the ACTIVE proposal is unaffected", e);
-            }
-        });
+        proposed.ifPresent(r -> scoreShadows(snapshot, r));
         return proposed;
+    }
+
+    /** Only when a version is in SHADOW does scoring (and its own transaction) happen at all. */
+    private void scoreShadows(PatientSnapshot snapshot, Recommendation active) {
+        try {
+            List<TitrationModel> inShadow = registry.shadows();
+            if (!inShadow.isEmpty()) {
+                shadows.score(snapshot, active, inShadow);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Shadow scoring failed for patient " + snapshot.patientId()
+                    + "; the ACTIVE proposal is unaffected", e);
+        }
     }
 
     /** The pure function behind {@link #recommend(PatientSnapshot)}. */

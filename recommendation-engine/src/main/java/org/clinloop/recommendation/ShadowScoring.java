@@ -8,6 +8,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,8 +24,6 @@ import org.clinloop.recommendation.internal.ShadowPredictionRow;
 public class ShadowScoring {
 
     @Inject
-    ModelRegistry registry;
-    @Inject
     Clock clock;
     @Inject
     Instance<PatientGroups> groups;
@@ -32,10 +31,13 @@ public class ShadowScoring {
     @PersistenceContext(unitName = "clinloop")
     EntityManager em;
 
-    /** Scores {@code snapshot} with each SHADOW version; {@code active} is what the ACTIVE one proposed. */
+    /**
+     * Scores {@code snapshot} with each version in {@code inShadow}; {@code active} is what the
+     * ACTIVE one proposed.
+     */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void score(PatientSnapshot snapshot, Recommendation active) {
-        for (TitrationModel shadow : registry.shadows()) {
+    public void score(PatientSnapshot snapshot, Recommendation active, List<TitrationModel> inShadow) {
+        for (TitrationModel shadow : inShadow) {
             Recommendation r = Recommender.recommend(shadow, snapshot);
             em.persist(new ShadowPredictionRow(UUID.randomUUID().toString(), shadow.version().id(),
                     active.model().id(), snapshot.patientId(), clock.instant(), active.inputHash(), active.direction(),
@@ -54,6 +56,7 @@ public class ShadowScoring {
         Map<String, Long> actives = new TreeMap<>();
         Map<Direction, Map<Direction, Long>> confusion = new EnumMap<>(Direction.class);
         Map<String, Map<String, long[]>> byGroup = new TreeMap<>();
+        Map<String, Map<String, String>> groupsByPatient = new HashMap<>();
         long agree = 0;
         for (ShadowPredictionRow r : rows) {
             actives.merge(r.activeModel(), 1L, Long::sum);
@@ -61,7 +64,8 @@ public class ShadowScoring {
                     .merge(r.shadowDirection(), 1L, Long::sum);
             boolean same = r.activeDirection() == r.shadowDirection();
             agree += same ? 1 : 0;
-            for (Map.Entry<String, String> g : groupsOf.groupsOf(r.patientId()).entrySet()) {
+            for (Map.Entry<String, String> g : groupsByPatient.computeIfAbsent(r.patientId(), groupsOf::groupsOf)
+                    .entrySet()) {
                 long[] c = byGroup.computeIfAbsent(g.getKey(), k -> new TreeMap<>())
                         .computeIfAbsent(g.getValue(), k -> new long[2]);
                 c[0]++;

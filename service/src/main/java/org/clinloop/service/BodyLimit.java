@@ -1,6 +1,8 @@
 package org.clinloop.service;
 
 import jakarta.inject.Inject;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -21,6 +23,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.clinloop.audit.web.OperationOutcomes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -32,6 +35,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @WebFilter(urlPatterns = {"/api/*", "/fhir/*"})
 public class BodyLimit implements Filter {
+
+    private static final Jsonb JSON = JsonbBuilder.create();
 
     @Inject
     @ConfigProperty(name = "clinloop.max-body-bytes", defaultValue = "8388608")
@@ -93,8 +98,9 @@ public class BodyLimit implements Filter {
         }
     }
 
+    /** What the client sent, shortened and with control characters shown as '?'. */
     private static String abbreviate(String s) {
-        String printable = s.replaceAll("[\\p{Cntrl}\"\\\\]", "?");
+        String printable = s.replaceAll("\\p{Cntrl}", "?");
         return printable.length() <= 80 ? printable : printable.substring(0, 80) + "…";
     }
 
@@ -124,13 +130,12 @@ public class BodyLimit implements Filter {
                 + "; split large transactions into several Bundles.");
     }
 
-    /** An OperationOutcome written directly: the request never reaches a parser. */
+    /** The same OperationOutcome as every other edge, written directly: the request never reaches a parser. */
     private static void refuse(HttpServletResponse out, int status, String code, String text) throws IOException {
         out.setStatus(status);
         out.setContentType("application/fhir+json");
-        String safe = text.replace("\\", "\\\\").replace("\"", "\\\"");
-        out.getOutputStream().write(("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
-                + "\"code\":\"" + code + "\",\"diagnostics\":\"" + safe + "\"}]}").getBytes(StandardCharsets.UTF_8));
+        out.getOutputStream().write(JSON.toJson(OperationOutcomes.of("error", code, text))
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** A request whose body was read into memory (at most the limit). */
@@ -183,15 +188,11 @@ public class BodyLimit implements Filter {
             };
         }
 
+        /** The charset was checked before the body was buffered (an unsupported one is refused with 415). */
         @Override
         public BufferedReader getReader() {
-            Charset cs = StandardCharsets.UTF_8;
-            try {
-                String enc = getCharacterEncoding();
-                cs = enc == null ? cs : Charset.forName(enc);
-            } catch (IllegalArgumentException unknownCharset) {
-                // read as UTF-8; the parser reports what it cannot read
-            }
+            String enc = getCharacterEncoding();
+            Charset cs = enc == null ? StandardCharsets.UTF_8 : Charset.forName(enc.trim());
             return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), cs));
         }
     }

@@ -12,16 +12,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.clinloop.client.ClinLoopClient;
 import org.clinloop.client.Clinic;
 import org.clinloop.client.FhirJson;
@@ -91,7 +89,7 @@ class FuzzIT {
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         Mutations mutations = new Mutations(SEED);
-        List<Callable> work = new ArrayList<>(MUTANTS);
+        List<Callable<Result>> work = new ArrayList<>(MUTANTS);
         for (int i = 0; i < MUTANTS; i++) {
             Target t = targets.get(i % targets.size());
             Mutations.Mutant m = mutations.mutate(t.valid());
@@ -99,18 +97,19 @@ class FuzzIT {
             work.add(() -> send(http, api.baseUrl(), clinic.ehr(), t, m, index));
         }
 
-        Map<Integer, AtomicInteger> byStatus = new TreeMap<>();
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        // Results are read back on this thread only.
+        Map<Integer, Integer> byStatus = new TreeMap<>();
+        List<String> failures = new ArrayList<>();
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<Result>> results = new ArrayList<>();
-            for (Callable c : work) {
-                results.add(pool.submit(c::call));
+            for (Callable<Result> c : work) {
+                results.add(pool.submit(c));
             }
             for (Future<Result> f : results) {
                 Result r = f.get();
-                byStatus.computeIfAbsent(r.status(), s -> new AtomicInteger()).incrementAndGet();
+                byStatus.merge(r.status(), 1, Integer::sum);
                 if (r.status() >= 500 || r.status() < 100) {
                     failures.add(r.toString());
                 } else if (r.status() >= 400 && !r.outcome()) {
@@ -146,10 +145,6 @@ class FuzzIT {
         }
         JsonNode verified = expect(api.get("/api/audit/verify", clinic.compliance()), 200).json();
         assertThat(verified.get("intact").asBoolean()).as(verified.toString()).isTrue();
-    }
-
-    interface Callable {
-        Result call() throws Exception;
     }
 
     record Result(int index, int status, boolean outcome, String target, String description, String body) {

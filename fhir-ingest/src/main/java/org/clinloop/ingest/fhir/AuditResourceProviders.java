@@ -175,17 +175,7 @@ public final class AuditResourceProviders {
             AuditEntry decided = log.entry(seq).filter(e -> e.type() == AuditEventType.TIER_DECIDED)
                     .orElseThrow(() -> new ResourceNotFoundException("No Provenance/" + idPart + "."));
             Object proposal = EntryCodec.parseDetail(decided.detailJson()).get("proposal");
-            Map<String, Object> made = null;
-            if (decided.patientId() != null) {
-                for (AuditEntry e : log.read(new AuditQuery(decided.patientId(), AuditEventType.PROPOSAL_MADE, 1000))) {
-                    Map<String, Object> d = EntryCodec.parseDetail(e.detailJson());
-                    if (proposal != null && proposal.equals(d.get("proposal"))) {
-                        made = d;
-                        break;
-                    }
-                }
-            }
-            return provenance(decided, made);
+            return provenance(decided, decided.patientId() == null ? null : proposalsOf(decided.patientId()).get(proposal));
         }
 
         @Search
@@ -193,17 +183,23 @@ public final class AuditResourceProviders {
                                           RequestDetails request) {
             FhirCallers.requireAnyRole(request, Roles.COMPLIANCE_OFFICER);
             String id = patient.getIdPart();
-            Map<String, Map<String, Object>> proposals = new HashMap<>();
-            for (AuditEntry e : log.read(new AuditQuery(id, AuditEventType.PROPOSAL_MADE, 1000))) {
-                Map<String, Object> d = EntryCodec.parseDetail(e.detailJson());
-                proposals.put((String) d.get("proposal"), d);
-            }
+            Map<String, Map<String, Object>> proposals = proposalsOf(id);
             List<Provenance> out = new ArrayList<>();
             for (AuditEntry e : log.read(new AuditQuery(id, AuditEventType.TIER_DECIDED, 1000))) {
                 String proposal = (String) EntryCodec.parseDetail(e.detailJson()).get("proposal");
                 out.add(provenance(e, proposals.get(proposal)));
             }
             return out;
+        }
+
+        /** The patient's recorded proposals (PROPOSAL_MADE details), by proposal id. */
+        private Map<String, Map<String, Object>> proposalsOf(String patientId) {
+            Map<String, Map<String, Object>> proposals = new HashMap<>();
+            for (AuditEntry e : log.read(new AuditQuery(patientId, AuditEventType.PROPOSAL_MADE, 1000))) {
+                Map<String, Object> d = EntryCodec.parseDetail(e.detailJson());
+                proposals.put((String) d.get("proposal"), d);
+            }
+            return proposals;
         }
     }
 }

@@ -43,11 +43,12 @@ public class FhirStore {
     /**
      * Patients matching every given criterion (null: not constrained): identifier, a name that
      * starts with {@code name} (family or given, case-insensitive, as FHIR's string search),
-     * birth date within [{@code bornFrom}, {@code bornTo}], and the care of {@code practitionerId}.
+     * birth date within [{@code bornFrom}, {@code bornTo}], the care of {@code practitionerId},
+     * and exactly the patient {@code patientId}.
      */
     public List<PatientRow> searchPatients(String identifierSystem, String identifierValue, String name,
-                                           LocalDate bornFrom, LocalDate bornTo,
-                                           String practitionerId, int limit) {
+                                           LocalDate bornFrom, LocalDate bornTo, String practitionerId,
+                                           String patientId, int limit) {
         StringBuilder jpql = new StringBuilder("select p from PatientRow p where 1 = 1");
         Map<String, Object> params = new HashMap<>();
         if (identifierValue != null) {
@@ -76,6 +77,10 @@ public class FhirStore {
         if (practitionerId != null) {
             jpql.append(" and p.generalPractitioner = :g");
             params.put("g", practitionerId);
+        }
+        if (patientId != null) {
+            jpql.append(" and p.id = :self");
+            params.put("self", patientId);
         }
         var q = em.createQuery(jpql.append(" order by p.id").toString(), PatientRow.class);
         params.forEach(q::setParameter);

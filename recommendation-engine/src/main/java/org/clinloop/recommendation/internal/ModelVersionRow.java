@@ -113,10 +113,6 @@ public class ModelVersionRow {
         this.status = ModelStatus.ACTIVE;
     }
 
-    Instant activatedAt() {
-        return activatedAt;
-    }
-
     ModelVersion toVersion() {
         Map<String, Double> metrics = new HashMap<>();
         EntryCodec.parseDetail(metricsJson).forEach((k, v) -> metrics.put(k, ((Number) v).doubleValue()));

@@ -52,8 +52,7 @@ public class ModelResource {
     @Path("{id}")
     @RolesAllowed({"model-steward", "compliance-officer"})
     public Response version(@PathParam("id") String id) {
-        return registry.find(id).map(v -> Response.ok(v).build()).orElseGet(() -> OperationOutcomes.response(
-                Response.Status.NOT_FOUND, "not-found", "expected a registered model version, found no " + id));
+        return registry.find(id).map(v -> Response.ok(v).build()).orElseGet(() -> notFound(id));
     }
 
     /** Trains a new CANDIDATE from the synthetic cohort with the given seed. */
@@ -99,8 +98,7 @@ public class ModelResource {
     @RolesAllowed({"model-steward", "compliance-officer"})
     public Response agreement(@PathParam("id") String id) {
         if (registry.find(id).isEmpty()) {
-            return OperationOutcomes.response(Response.Status.NOT_FOUND, "not-found",
-                    "expected a registered model version, found no " + id);
+            return notFound(id);
         }
         return Response.ok(shadows.agreement(id)).build();
     }
@@ -114,8 +112,7 @@ public class ModelResource {
     @RolesAllowed({"model-steward", "compliance-officer"})
     public Response drift(@PathParam("id") String id, @QueryParam("days") Integer days) {
         if (registry.find(id).isEmpty()) {
-            return OperationOutcomes.response(Response.Status.NOT_FOUND, "not-found",
-                    "expected a registered model version, found no " + id);
+            return notFound(id);
         }
         if (days != null && (days < 1 || days > 365)) {
             return OperationOutcomes.response(Response.Status.BAD_REQUEST, "value",
@@ -135,6 +132,11 @@ public class ModelResource {
         } catch (PromotionRefusedException e) {
             return OperationOutcomes.response(422, "business-rule", e.reasons());
         }
+    }
+
+    private static Response notFound(String id) {
+        return OperationOutcomes.response(Response.Status.NOT_FOUND, "not-found",
+                "expected a registered model version, found no " + id);
     }
 
     private Actor caller() {
