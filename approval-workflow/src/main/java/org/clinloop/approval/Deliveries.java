@@ -27,7 +27,7 @@ public class Deliveries {
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<DoseAdjustment> forPatient(String patientId, Actor actor, int limit) {
-        Roles.requireReaderOf(actor, patientId, careTeam);
+        requireOrderReader(actor, patientId);
         return store.adjustmentsFor(patientId, Math.max(1, Math.min(limit, 500)));
     }
 
@@ -41,7 +41,7 @@ public class Deliveries {
     public DoseAdjustment adjustment(String adjustmentId, Actor actor) {
         DoseAdjustment a = store.adjustment(adjustmentId)
                 .orElseThrow(() -> new UnknownResourceException("No adjustment " + adjustmentId + "."));
-        Roles.requireReaderOf(actor, a.patientId(), careTeam);
+        requireOrderReader(actor, a.patientId());
         return a;
     }
 
@@ -66,5 +66,15 @@ public class Deliveries {
                     Map.of("adjustment", adjustmentId)));
         }
         return store.adjustment(adjustmentId).orElseThrow();
+    }
+
+    /**
+     * Dose changes are orders: besides those who may read the patient's record, the EHR reads
+     * them, to keep the medication list it shows everyone else true.
+     */
+    private void requireOrderReader(Actor actor, String patientId) {
+        if (!actor.hasRole(Roles.EHR_SYSTEM)) {
+            Roles.requireReaderOf(actor, patientId, careTeam);
+        }
     }
 }

@@ -43,6 +43,16 @@ public record DoseLadder(String drug, String rxNormCode, String unit, List<BigDe
         return doses.get(step);
     }
 
+    /** The rung of this daily dose (compared by value: 10 equals 10.0), if it is on the ladder. */
+    public java.util.OptionalInt stepOf(BigDecimal dailyDose) {
+        for (int i = 0; i < doses.size(); i++) {
+            if (doses.get(i).compareTo(dailyDose) == 0) {
+                return java.util.OptionalInt.of(i);
+            }
+        }
+        return java.util.OptionalInt.empty();
+    }
+
     /** "lisinopril 10 mg daily". */
     public String describe(int step) {
         return drug + " " + dose(step).stripTrailingZeros().toPlainString() + " " + unit + " daily";

@@ -16,6 +16,11 @@ public final class Protocols {
         return Optional.ofNullable(KNOWN.get(protocol));
     }
 
+    /** The protocol whose dose ladder is of this RxNorm ingredient, if any. */
+    public static Optional<ProtocolLimits> forIngredient(String rxNormIngredient) {
+        return KNOWN.values().stream().filter(p -> p.ladder().rxNormCode().equals(rxNormIngredient)).findFirst();
+    }
+
     public static ProtocolLimits require(String protocol) {
         return byId(protocol).orElseThrow(() -> new BoundsRefusedException(java.util.List.of(
                 "expected a known protocol " + KNOWN.keySet() + ", found " + protocol)));

@@ -121,6 +121,42 @@ public class TitrationPlans {
         return regimen;
     }
 
+    /**
+     * Records what the EHR says the patient was prescribed, as their regimen, unless ClinLoop's
+     * record is as new or newer (an order authored before ClinLoop's last change to the dose must
+     * not undo that change). Only EHR systems (and ClinLoop itself) record prescriptions.
+     *
+     * @param authoredOn when the prescriber signed the order; it becomes the regimen's start
+     * @param order      the stored order's id, for the audit trail
+     * @param prescriber who signed it, as the EHR named them
+     * @return the regimen now on record, or empty when the record was left as it was
+     */
+    @Transactional
+    public Optional<Regimen> recordPrescription(String patientId, String protocol, int doseStep, Instant authoredOn,
+                                                String order, String prescriber, Actor ehr) {
+        if (!ehr.hasRole(Roles.EHR_SYSTEM) && !ehr.hasRole(Actor.SYSTEM_ROLE)) {
+            throw new AccessRefusedException("Expected an EHR system to record prescriptions, found " + ehr.id() + ".");
+        }
+        ProtocolLimits limits = Protocols.require(protocol);
+        if (!limits.allows(doseStep)) {
+            throw new BoundsRefusedException(List.of("expected a dose step 0.." + limits.ladder().highestStep()
+                    + " of " + limits.protocol() + ", found " + doseStep));
+        }
+        Optional<Regimen> current = store.lockRegimen(patientId);
+        if (current.isPresent() && (!current.get().since().isBefore(authoredOn)
+                || current.get().protocol().equals(protocol) && current.get().doseStep() == doseStep)) {
+            return Optional.empty();
+        }
+        Regimen regimen = new Regimen(patientId, protocol, doseStep, authoredOn, prescriber);
+        store.saveRegimen(regimen);
+        audit.append(AuditEvent.of(AuditEventType.REGIMEN_SET, ehr, patientId, Map.of(
+                "protocol", protocol, "doseStep", doseStep, "dose", limits.ladder().describe(doseStep),
+                "source", "MedicationRequest/" + order, "prescriber", prescriber, "authoredOn", authoredOn.toString(),
+                "replaced", current.map(r -> r.protocol() + " step " + r.doseStep() + " since " + r.since())
+                        .orElse("none"))));
+        return Optional.of(regimen);
+    }
+
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<SafetyBounds> activeBounds(String patientId, Actor actor) {
         Roles.requireReaderOf(actor, patientId, careTeam);

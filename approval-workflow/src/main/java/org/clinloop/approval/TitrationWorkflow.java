@@ -60,6 +60,14 @@ public class TitrationWorkflow {
     public WorkflowOutcome onReading(String patientId, List<BloodPressureReading> history,
                                      BloodPressureReading trigger) {
         Instant now = clock.instant();
+        if (trigger.effective().isBefore(now.minus(settings.decisionHorizon()))) {
+            // Neither a proposal nor an alert: an alert is a call to act now, and this reading is history.
+            String reason = "reading measured at " + trigger.effective() + ", more than "
+                    + settings.decisionHorizon().toHours() + " hours ago: kept as history, too old to act on";
+            audit.append(AuditEvent.of(AuditEventType.PROPOSAL_SKIPPED, ENGINE, patientId, Map.of(
+                    "observation", String.valueOf(trigger.observationId()), "reason", reason)));
+            return new WorkflowOutcome(null, null, null, null, null, List.of(), reason);
+        }
         Optional<Regimen> regimen = store.lockRegimen(patientId);
         SafetyBounds bounds = store.activeBounds(patientId)
                 .orElseGet(() -> SafetyBounds.protocolDefault(patientId, regimen

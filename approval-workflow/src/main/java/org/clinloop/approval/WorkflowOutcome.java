@@ -9,7 +9,8 @@ import org.clinloop.recommendation.Recommendation;
  *
  * @param proposalId     the recorded proposal, or null when none was made
  * @param recommendation the model's recommendation, or null
- * @param decision       the rules' decision (alerts are decided even without a proposal)
+ * @param decision       the rules' decision (alerts are decided even without a proposal); null for a
+ *                       reading older than the decision horizon
  * @param taskId         the queued task, or null
  * @param adjustmentId   the delivered adjustment, or null
  * @param alerts         alerts raised

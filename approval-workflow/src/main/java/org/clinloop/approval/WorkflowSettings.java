@@ -24,6 +24,9 @@ public class WorkflowSettings {
     @Inject
     @ConfigProperty(name = "clinloop.deliveries.acknowledge-within-hours", defaultValue = "24")
     int acknowledgeHours;
+    @Inject
+    @ConfigProperty(name = "clinloop.decisions.horizon-hours", defaultValue = "168")
+    int horizonHours = 168;
 
     /** Consecutive unmodified approvals before a patient's proposals may be delivered automatically. */
     public int requiredApprovals() {
@@ -47,6 +50,15 @@ public class WorkflowSettings {
     /** A delivery the app has not acknowledged for this long is flagged. */
     public Duration acknowledgeWithin() {
         return Duration.ofHours(acknowledgeHours);
+    }
+
+    /**
+     * A blood-pressure reading measured longer ago than this is kept as history but does not
+     * trigger a proposal: a dose change made today must rest on how the patient is now, not on a
+     * reading that arrived late (a gateway's backlog, an EHR's history import).
+     */
+    public Duration decisionHorizon() {
+        return Duration.ofHours(horizonHours);
     }
 
     /** Settings for code outside CDI (tests, benchmarks). */

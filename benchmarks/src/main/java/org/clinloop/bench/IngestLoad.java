@@ -48,7 +48,7 @@ public final class IngestLoad {
 
     static final int BUNDLE = 100;
     static final int PATIENTS_PER_WORKER = 16;
-    static final Duration SPACING = Duration.ofMinutes(30);
+    static final Duration SPACING = Duration.ofMinutes(10);
     static final FhirContext FHIR = FhirContext.forR4Cached();
 
     /** Sends one unit of work (one request); returns the observations it carried, or throws. */
@@ -92,7 +92,8 @@ public final class IngestLoad {
         String token = clinic.ehr();
         // A home-monitored panel: each worker sends for its own patients in turn, each patient's readings
         // SPACING apart from a year ago (a realistic history in every 7-day window), in order, distinct.
-        Instant start = Instant.now().minus(Duration.ofDays(365));
+        // Inside the decision horizon (7 days): older readings are kept as history and never decided on.
+        Instant start = Instant.now().minus(Duration.ofDays(6));
         AtomicLongArray clock = new AtomicLongArray(maxWorkers * PATIENTS_PER_WORKER);
         AtomicLongArray baseClock = new AtomicLongArray(maxWorkers * PATIENTS_PER_WORKER);
 

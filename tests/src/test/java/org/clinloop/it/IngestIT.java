@@ -334,7 +334,7 @@ class IngestIT {
                 java.util.Map.entry("Observation", Set.of("create", "read", "search-type")),
                 java.util.Map.entry("Device", Set.of("create", "read", "search-type")),
                 java.util.Map.entry("MedicationStatement", Set.of("create", "read", "search-type")),
-                java.util.Map.entry("MedicationRequest", readSearch),
+                java.util.Map.entry("MedicationRequest", Set.of("create", "read", "search-type")),
                 java.util.Map.entry("Task", readSearch),
                 java.util.Map.entry("DetectedIssue", readSearch),
                 java.util.Map.entry("Goal", readSearch),
@@ -349,10 +349,15 @@ class IngestIT {
         Set<String> system = new TreeSet<>();
         cs.at("/rest/0/interaction").forEach(n -> system.add(n.get("code").asText()));
         assertThat(system).contains("transaction", "batch");
-        for (String writable : List.of("AuditEvent", "Provenance", "Task", "MedicationRequest", "DetectedIssue", "Goal")) {
+        for (String writable : List.of("AuditEvent", "Provenance", "Task", "DetectedIssue", "Goal")) {
             assertThat(api.post("/fhir/" + writable, clinic.ehr(), ClinLoopClient.FHIR_JSON,
                     "{\"resourceType\":\"" + writable + "\"}").status()).as(writable + " is not writable").isIn(400, 405);
         }
+        // The EHR's prescriptions are the one MedicationRequest a client writes; an empty one names what is missing.
+        JsonNode empty = expect(api.post("/fhir/MedicationRequest", clinic.ehr(), ClinLoopClient.FHIR_JSON,
+                "{\"resourceType\":\"MedicationRequest\"}"), 422).json();
+        assertThat(empty.toString()).contains("MedicationRequest.subject", "MedicationRequest.intent",
+                "MedicationRequest.authoredOn");
     }
 
     static List<String> ids(ClinLoopClient.Reply reply) {

@@ -82,6 +82,16 @@ public class OutcomeTranslator {
         return oo;
     }
 
+    /** Notes on an accepted resource: "informational" ones as information, the rest as warnings. */
+    static OperationOutcome notes(List<InputProblem> notes) {
+        OperationOutcome oo = outcome(notes);
+        for (OperationOutcome.OperationOutcomeIssueComponent issue : oo.getIssue()) {
+            issue.setSeverity(issue.getCode() == OperationOutcome.IssueType.INFORMATIONAL
+                    ? OperationOutcome.IssueSeverity.INFORMATION : OperationOutcome.IssueSeverity.WARNING);
+        }
+        return oo;
+    }
+
     /**
      * A runtime failure raised while HAPI read or copied the submitted resource (a value its
      * parser let through but its model refuses, e.g. a dateTime with minutes but no seconds): bad

@@ -9,6 +9,8 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,15 +23,22 @@ import org.clinloop.audit.Actor;
 import org.clinloop.ingest.InputProblem;
 import org.clinloop.ingest.InvalidInputException;
 import org.clinloop.ingest.ObservationIntake;
+import org.clinloop.ingest.TransactionIntake;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
- * {@code POST /fhir} with a Bundle of Observations. A {@code transaction} is accepted whole or
- * not at all; a {@code batch} entry by entry, each answered with its own status (and
- * OperationOutcome when refused), so one bad reading does not cost the others. Either kind may
- * carry {@code request.ifNoneExist: identifier=…} (conditional create).
+ * {@code POST /fhir} with a Bundle. A {@code transaction} (Patients, prescriptions and
+ * Observations, referring to each other by {@code urn:uuid:} fullUrls) is accepted whole or not
+ * at all, see {@link TransactionIntake}; each entry's response carries an OperationOutcome of
+ * warnings when something was not resolved. A {@code batch} of Observations is accepted entry by
+ * entry, each answered with its own status (and OperationOutcome when refused), so one bad
+ * reading does not cost the others. Entries may carry {@code request.ifNoneExist: identifier=…}
+ * (conditional create).
  */
 @Dependent
 public class TransactionProvider {
@@ -38,6 +47,8 @@ public class TransactionProvider {
 
     @Inject
     ObservationIntake intake;
+    @Inject
+    TransactionIntake transactions;
 
     @Transaction
     public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
@@ -51,37 +62,43 @@ public class TransactionProvider {
     }
 
     private Bundle transaction(Bundle bundle, Actor actor) {
-        List<Observation> observations = new ArrayList<>();
-        List<String> prefixes = new ArrayList<>();
-        List<Optional<Observation>> matched = new ArrayList<>();
+        Set<String> fullUrls = new HashSet<>();
         for (int i = 0; i < bundle.getEntry().size(); i++) {
             Bundle.BundleEntryComponent e = bundle.getEntry().get(i);
-            Observation obs = observationEntry(e, i);
-            Optional<Observation> match = conditionalMatch(e, actor);
-            matched.add(match);
-            if (match.isEmpty()) {
-                observations.add(obs);
-                prefixes.add("Bundle.entry[" + i + "].resource.");
+            transactionEntry(e, i);
+            if (e.hasFullUrl() && !fullUrls.add(e.getFullUrl())) {
+                throw new InvalidRequestException("Expected each Bundle.entry.fullUrl once, found " + e.getFullUrl()
+                        + " again at Bundle.entry[" + i + "]");
             }
         }
-        List<ObservationIntake.Accepted> accepted;
+        List<TransactionIntake.EntryOutcome> outcomes;
         try {
-            accepted = intake.acceptAll(observations, prefixes, actor);
+            outcomes = transactions.accept(bundle, actor);
         } catch (InvalidInputException e) {
             intake.recordRejection(actor, null, e.problems());
             throw e;
         }
         Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
-        int next = 0;
-        for (Optional<Observation> match : matched) {
-            if (match.isPresent()) {
-                ok(response, match.get(), false);
-            } else {
-                ObservationIntake.Accepted a = accepted.get(next++);
-                ok(response, a.observation(), a.created());
+        for (TransactionIntake.EntryOutcome o : outcomes) {
+            Bundle.BundleEntryComponent entry = ok(response, o.resource(), o.created());
+            if (!o.notes().isEmpty()) {
+                entry.getResponse().setOutcome(OutcomeTranslator.notes(o.notes()));
             }
         }
         return response;
+    }
+
+    /** The kinds a transaction may carry: each entry a POST of a Patient, MedicationRequest or Observation. */
+    private static void transactionEntry(Bundle.BundleEntryComponent e, int i) {
+        Resource r = e.getResource();
+        if (!(r instanceof Observation || r instanceof Patient || r instanceof MedicationRequest)) {
+            throw new InvalidRequestException("Expected Bundle.entry[" + i + "].resource to be a Patient, "
+                    + "MedicationRequest or Observation, found " + (r == null ? "none" : r.fhirType()));
+        }
+        if (e.getRequest().getMethod() != Bundle.HTTPVerb.POST || !r.fhirType().equals(e.getRequest().getUrl())) {
+            throw new InvalidRequestException("Expected Bundle.entry[" + i + "].request POST " + r.fhirType()
+                    + ", found " + e.getRequest().getMethod() + " " + e.getRequest().getUrl());
+        }
     }
 
     private Bundle batch(Bundle bundle, Actor actor) {
@@ -143,12 +160,16 @@ public class TransactionProvider {
                 : intake.existing(ObservationProvider.criteria(ifNoneExist), actor);
     }
 
-    private static void ok(Bundle response, Observation o, boolean created) {
-        response.addEntry().setFullUrl("Observation/" + o.getIdPart()).getResponse()
+    private static Bundle.BundleEntryComponent ok(Bundle response, Resource r, boolean created) {
+        String version = r.getMeta().hasVersionId() ? r.getMeta().getVersionId() : "1";
+        String id = r.fhirType() + "/" + r.getIdElement().getIdPart();
+        Bundle.BundleEntryComponent entry = response.addEntry().setFullUrl(id);
+        entry.getResponse()
                 .setStatus(created ? "201 Created" : "200 OK")
-                .setLocation("Observation/" + o.getIdPart() + "/_history/1")
-                .setEtag("W/\"1\"")
-                .setLastModified(o.getMeta().getLastUpdated() == null ? new Date() : o.getMeta().getLastUpdated());
+                .setLocation(id + "/_history/" + version)
+                .setEtag("W/\"" + version + "\"")
+                .setLastModified(r.getMeta().getLastUpdated() == null ? new Date() : r.getMeta().getLastUpdated());
+        return entry;
     }
 
     private static void failed(Bundle response, String status, OperationOutcome outcome) {

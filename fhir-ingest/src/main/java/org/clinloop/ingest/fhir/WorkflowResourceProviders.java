@@ -1,6 +1,9 @@
 package org.clinloop.ingest.fhir;
 
+import ca.uhn.fhir.rest.annotation.Create;
 import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.ResourceParam;
+import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.RequiredParam;
 import ca.uhn.fhir.rest.annotation.Search;
@@ -13,11 +16,15 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
 import org.clinloop.approval.ApprovalQueue;
 import org.clinloop.approval.Deliveries;
 import org.clinloop.approval.TitrationPlans;
+import org.clinloop.audit.Actor;
+import org.clinloop.ingest.InputProblem;
 import org.clinloop.ingest.PatientDirectory;
+import org.clinloop.ingest.Prescriptions;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.IdType;
@@ -88,26 +95,56 @@ public final class WorkflowResourceProviders {
         }
     }
 
+    /**
+     * MedicationRequest: the EHR's prescriptions (intent order, created by EHR systems) and
+     * ClinLoop's own dose changes (read-only views of delivered adjustments).
+     */
     @Dependent
     public static class MedicationRequestProvider implements IResourceProvider {
         @Inject
         Deliveries deliveries;
+        @Inject
+        Prescriptions prescriptions;
 
         @Override
         public Class<MedicationRequest> getResourceType() {
             return MedicationRequest.class;
         }
 
-        @Read
-        public MedicationRequest read(@IdParam IdType id, RequestDetails request) {
-            return FhirViews.order(deliveries.adjustment(id.getIdPart(), FhirCallers.actor(request)));
+        @Create
+        public MethodOutcome create(@ResourceParam MedicationRequest order, RequestDetails request) {
+            FhirCallers.requireBody(order);
+            Actor actor = FhirCallers.actor(request);
+            MedicationRequest stored = prescriptions.store(order, "", actor);
+            List<InputProblem> notes = new ArrayList<>(prescriptions.notes(stored, "MedicationRequest."));
+            String patientId = stored.getSubject().getReference().substring("Patient/".length());
+            prescriptions.reconcile(patientId, actor).filter(set -> set.order().equals(stored.getIdPart()))
+                    .ifPresent(set -> notes.add(new InputProblem("MedicationRequest.dosageInstruction", "informational",
+                            "set the regimen of Patient/" + patientId + ": " + set.description())));
+            MethodOutcome outcome = new MethodOutcome(stored.getIdElement().withResourceType("MedicationRequest")
+                    .withVersion("1"), true).setResource(stored);
+            if (!notes.isEmpty()) {
+                outcome.setOperationOutcome(OutcomeTranslator.notes(notes));
+            }
+            return outcome;
         }
 
+        @Read
+        public MedicationRequest read(@IdParam IdType id, RequestDetails request) {
+            Actor actor = FhirCallers.actor(request);
+            return prescriptions.read(id.getIdPart(), actor)
+                    .orElseGet(() -> FhirViews.order(deliveries.adjustment(id.getIdPart(), actor)));
+        }
+
+        /** ClinLoop's dose changes first (newest first), then the EHR's prescriptions (newest first). */
         @Search
         public List<MedicationRequest> byPatient(@RequiredParam(name = MedicationRequest.SP_PATIENT) ReferenceParam patient,
                                                  RequestDetails request) {
-            return deliveries.forPatient(patient.getIdPart(), FhirCallers.actor(request), 200).stream()
-                    .map(FhirViews::order).toList();
+            Actor actor = FhirCallers.actor(request);
+            List<MedicationRequest> out = new ArrayList<>(deliveries.forPatient(patient.getIdPart(), actor, 200).stream()
+                    .map(FhirViews::order).toList());
+            out.addAll(prescriptions.ofPatient(patient.getIdPart(), actor, 1000));
+            return out;
         }
     }
 

@@ -228,6 +228,28 @@ public class FhirStore {
                         MedicationStatementRow.class).setParameter("p", patientId).setMaxResults(limit).getResultList();
     }
 
+    public void saveOrder(MedicationRequestRow row) {
+        em.persist(row);
+    }
+
+    public Optional<MedicationRequestRow> order(String id) {
+        return Optional.ofNullable(em.find(MedicationRequestRow.class, id));
+    }
+
+    /** A patient's prescriptions, newest first. */
+    public List<MedicationRequestRow> ordersOf(String patientId, int limit) {
+        return em.createQuery("select m from MedicationRequestRow m where m.patientId = :p"
+                        + " order by m.authoredOn desc, m.id", MedicationRequestRow.class)
+                .setParameter("p", patientId).setHint(READ_ONLY, true).setMaxResults(limit).getResultList();
+    }
+
+    /** A patient's active prescriptions of these RxNorm codes, newest first. */
+    public List<MedicationRequestRow> activeOrdersOf(String patientId, java.util.Collection<String> rxNorm) {
+        return em.createQuery("select m from MedicationRequestRow m where m.patientId = :p and m.status = 'active'"
+                        + " and m.rxNorm in :codes order by m.authoredOn desc, m.id", MedicationRequestRow.class)
+                .setParameter("p", patientId).setParameter("codes", rxNorm).setHint(READ_ONLY, true).getResultList();
+    }
+
     public Optional<ObservationRow> observation(String id) {
         return Optional.ofNullable(em.find(ObservationRow.class, id));
     }

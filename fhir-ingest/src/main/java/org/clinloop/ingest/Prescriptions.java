@@ -1,0 +1,331 @@
+package org.clinloop.ingest;
+
+import ca.uhn.fhir.context.FhirContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import org.clinloop.approval.AccessRefusedException;
+import org.clinloop.approval.ProtocolLimits;
+import org.clinloop.approval.Protocols;
+import org.clinloop.approval.Regimen;
+import org.clinloop.approval.Roles;
+import org.clinloop.approval.TitrationPlans;
+import org.clinloop.approval.UnknownResourceException;
+import org.clinloop.audit.Actor;
+import org.clinloop.audit.AuditEvent;
+import org.clinloop.audit.AuditEventType;
+import org.clinloop.audit.AuditLog;
+import org.clinloop.audit.Fingerprints;
+import org.clinloop.ingest.internal.FhirStore;
+import org.clinloop.ingest.internal.MedicationRequestRow;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Dosage;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Timing;
+
+/**
+ * Prescriptions from the EHR ({@code MedicationRequest}, intent order). Each is kept as sent;
+ * then the patient's newest active order of a titration protocol's drug, at a daily dose on that
+ * protocol's ladder, becomes their regimen (unless ClinLoop changed the dose since). Orders of
+ * drugs no protocol titrates are kept as context, and the sender is told so.
+ */
+@ApplicationScoped
+public class Prescriptions {
+
+    public static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
+
+    /** Intents that are orders (a proposal or plan is not a prescription). */
+    private static final Set<String> ORDER_INTENTS = Set.of("order", "original-order", "reflex-order", "filler-order",
+            "instance-order");
+
+    /**
+     * One tablet of a protocol drug, by RxNorm clinical drug (SCD) code.
+     *
+     * @param ingredient RxNorm ingredient code (a protocol ladder's drug)
+     * @param strengthMg milligrams per tablet
+     */
+    record Product(String ingredient, BigDecimal strengthMg, String display) {
+    }
+
+    /** The clinical drugs of the protocols' ladders (RxNorm; lisinopril oral tablets). */
+    static final Map<String, Product> PRODUCTS = Map.of(
+            "311353", new Product("29046", new BigDecimal("2.5"), "lisinopril 2.5 MG Oral Tablet"),
+            "311354", new Product("29046", new BigDecimal("5"), "lisinopril 5 MG Oral Tablet"),
+            "314076", new Product("29046", new BigDecimal("10"), "lisinopril 10 MG Oral Tablet"),
+            "314077", new Product("29046", new BigDecimal("20"), "lisinopril 20 MG Oral Tablet"),
+            "205326", new Product("29046", new BigDecimal("30"), "lisinopril 30 MG Oral Tablet"),
+            "197884", new Product("29046", new BigDecimal("40"), "lisinopril 40 MG Oral Tablet"));
+
+    @Inject
+    FhirStore store;
+    @Inject
+    PatientDirectory patients;
+    @Inject
+    TitrationPlans plans;
+    @Inject
+    AuditLog audit;
+    @Inject
+    Clock clock;
+
+    private final FhirContext fhir = FhirContext.forR4Cached();
+
+
+    /**
+     * Checks and stores one prescription; {@code prefix} is the element path prefix used in
+     * problems (e.g. {@code Bundle.entry[3].resource.}), empty for a plain create.
+     */
+    @Transactional
+    public MedicationRequest store(MedicationRequest order, String prefix, Actor actor) {
+        if (!actor.hasRole(Roles.EHR_SYSTEM) && !actor.hasRole(Actor.SYSTEM_ROLE)) {
+            throw new AccessRefusedException("Expected an EHR system to send prescriptions, found " + actor.id() + ".");
+        }
+        List<InputProblem> problems = new ArrayList<>(ResourceLimits.check(order));
+        String ref = order.getSubject().getReference();
+        String patientId = ref != null && ref.startsWith("Patient/") ? ref.substring("Patient/".length()) : null;
+        if (patientId == null || !patients.knows(patientId)) {
+            problems.add(new InputProblem("MedicationRequest.subject", "not-found",
+                    "expected a reference to a known Patient, found " + (ref == null ? "none" : ref)));
+        }
+        if (!order.hasStatus()) {
+            problems.add(new InputProblem("MedicationRequest.status", "required", "expected a status, found none"));
+        }
+        String intent = order.hasIntent() ? order.getIntent().toCode() : null;
+        if (intent == null || !ORDER_INTENTS.contains(intent)) {
+            problems.add(new InputProblem("MedicationRequest.intent", "value",
+                    "expected an order intent " + ORDER_INTENTS + " (proposals and plans are not prescriptions), found "
+                            + intent));
+        }
+        if (!order.hasAuthoredOn() || order.getAuthoredOn() == null) {
+            problems.add(new InputProblem("MedicationRequest.authoredOn", "required",
+                    "expected when the order was signed, found none"));
+        } else if (order.getAuthoredOn().toInstant().isAfter(clock.instant().plus(ObservationRules.CLOCK_SKEW))) {
+            problems.add(new InputProblem("MedicationRequest.authoredOn", "value",
+                    "expected a time no later than " + clock.instant().plus(ObservationRules.CLOCK_SKEW) + ", found "
+                            + order.getAuthoredOnElement().getValueAsString()));
+        }
+        Coding rxnorm = rxNorm(order);
+        if (!order.hasMedicationCodeableConcept() && !order.hasMedicationReference()) {
+            problems.add(new InputProblem("MedicationRequest.medication", "required",
+                    "expected medicationCodeableConcept with an RxNorm coding, found none"));
+        }
+        if (rxnorm != null) {
+            ResourceLimits.requireLength("MedicationRequest.medicationCodeableConcept.coding.code", rxnorm.getCode(), 32,
+                    problems);
+        }
+        String requester = requester(order.getRequester());
+        ResourceLimits.requireLength("MedicationRequest.requester", requester, 400, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(prefixed(prefix, problems));
+        }
+        Instant now = clock.instant();
+        MedicationRequest stored = order.copy();
+        String id = UUID.randomUUID().toString();
+        stored.setId(id);
+        stored.getMeta().setVersionId("1").setLastUpdated(Date.from(now));
+        String json = fhir.newJsonParser().encodeResourceToString(stored);
+        store.saveOrder(new MedicationRequestRow(id, patientId, order.getStatus().toCode(), intent,
+                rxnorm == null ? null : rxnorm.getCode(), order.getAuthoredOn().toInstant(), requester, now, actor.id(),
+                json));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("order", id);
+        detail.put("status", order.getStatus().toCode());
+        detail.put("rxnorm", String.valueOf(rxnorm == null ? null : rxnorm.getCode()));
+        detail.put("authoredOn", order.getAuthoredOn().toInstant().toString());
+        detail.put("requester", String.valueOf(requester));
+        detail.put("resourceHash", Fingerprints.sha256Hex(json.getBytes(StandardCharsets.UTF_8)));
+        audit.append(AuditEvent.of(AuditEventType.PRESCRIPTION_RECEIVED, actor, patientId, detail));
+        return stored;
+    }
+
+    /** What the sender should know about a stored order: is it a drug ClinLoop titrates, and at which step. */
+    public List<InputProblem> notes(MedicationRequest order, String prefix) {
+        List<InputProblem> notes = new ArrayList<>();
+        Coding rxnorm = rxNorm(order);
+        if (rxnorm == null) {
+            notes.add(new InputProblem(prefix + "medication", "informational",
+                    "no RxNorm coding (" + RXNORM + "): kept as EHR context; no titration protocol applies"));
+            return notes;
+        }
+        Product product = PRODUCTS.get(rxnorm.getCode());
+        Optional<ProtocolLimits> protocol = product == null ? Optional.empty() : Protocols.forIngredient(product.ingredient());
+        if (protocol.isEmpty()) {
+            notes.add(new InputProblem(prefix + "medicationCodeableConcept", "informational",
+                    "RxNorm " + rxnorm.getCode() + " (" + display(order, rxnorm) + ") is on no titration protocol: "
+                            + "kept as EHR context; ClinLoop proposes no changes to it"));
+            return notes;
+        }
+        Dose dose = dailyDose(order, product);
+        if (dose.problem() != null) {
+            notes.add(new InputProblem(prefix + "dosageInstruction", "informational", dose.problem()
+                    + ": this order cannot set the " + protocol.get().protocol() + " regimen"));
+        } else if (protocol.get().ladder().stepOf(dose.mgPerDay()).isEmpty()) {
+            notes.add(new InputProblem(prefix + "dosageInstruction", "informational", "daily dose "
+                    + dose.mgPerDay().toPlainString() + " mg is not on the " + protocol.get().protocol() + " ladder "
+                    + protocol.get().ladder().doses() + " mg: this order cannot set the regimen"));
+        }
+        return notes;
+    }
+
+    /** The regimen an order set, e.g. "lisinopril 10 mg daily (hypertension-acei-v1 step 2)". */
+    public record RegimenSet(String order, Regimen regimen, String description) {
+    }
+
+    /**
+     * Sets the patient's regimen from their newest active order of a protocol drug, when its daily
+     * dose is on the ladder, unless ClinLoop's record is newer. Returns the regimen set, if one was.
+     */
+    @Transactional
+    public Optional<RegimenSet> reconcile(String patientId, Actor actor) {
+        for (MedicationRequestRow row : store.activeOrdersOf(patientId, PRODUCTS.keySet())) {
+            if (!ORDER_INTENTS.contains(row.intent())) {
+                continue;
+            }
+            MedicationRequest order = fhir.newJsonParser().parseResource(MedicationRequest.class, row.resourceJson());
+            Product product = PRODUCTS.get(row.rxNorm());
+            Optional<ProtocolLimits> protocol = Protocols.forIngredient(product.ingredient());
+            Dose dose = dailyDose(order, product);
+            OptionalInt step = dose.problem() != null || protocol.isEmpty() ? OptionalInt.empty()
+                    : protocol.get().ladder().stepOf(dose.mgPerDay());
+            if (step.isEmpty()) {
+                // The newest order decides; an older one must not stand in for it.
+                return Optional.empty();
+            }
+            String description = protocol.get().ladder().describe(step.getAsInt()) + " (" + protocol.get().protocol()
+                    + " step " + step.getAsInt() + ")";
+            return plans.recordPrescription(patientId, protocol.get().protocol(), step.getAsInt(), row.authoredOn(),
+                    row.id(), prescriber(row, actor), actor).map(r -> new RegimenSet(row.id(), r, description));
+        }
+        return Optional.empty();
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<MedicationRequest> read(String id, Actor actor) {
+        return store.order(id).map(row -> {
+            patients.requireReader(actor, row.patientId());
+            return fhir.newJsonParser().parseResource(MedicationRequest.class, row.resourceJson());
+        });
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<MedicationRequest> ofPatient(String patientId, Actor actor, int limit) {
+        if (!patients.knows(patientId)) {
+            throw new UnknownResourceException("No Patient/" + patientId + ".");
+        }
+        patients.requireReader(actor, patientId);
+        return store.ordersOf(patientId, limit).stream()
+                .map(r -> fhir.newJsonParser().parseResource(MedicationRequest.class, r.resourceJson())).toList();
+    }
+
+    /** A daily dose in mg, or why there is none. */
+    record Dose(BigDecimal mgPerDay, String problem) {
+        static Dose unknown(String why) {
+            return new Dose(null, why);
+        }
+    }
+
+    /**
+     * Milligrams a day: tablet strength × tablets a dose × doses a day, from the first dosage
+     * instruction. "As needed", a missing dose or timing, or several instructions give no daily dose.
+     */
+    static Dose dailyDose(MedicationRequest order, Product product) {
+        if (order.getDosageInstruction().isEmpty()) {
+            return Dose.unknown("no dosageInstruction");
+        }
+        if (order.getDosageInstruction().size() > 1) {
+            return Dose.unknown("expected one dosageInstruction, found " + order.getDosageInstruction().size());
+        }
+        Dosage d = order.getDosageInstructionFirstRep();
+        if (d.hasAsNeededBooleanType() && d.getAsNeededBooleanType().booleanValue() || d.hasAsNeededCodeableConcept()) {
+            return Dose.unknown("taken as needed, not a fixed daily dose");
+        }
+        if (!d.hasDoseAndRate() || !d.getDoseAndRateFirstRep().hasDoseQuantity()) {
+            return Dose.unknown("no doseAndRate.doseQuantity");
+        }
+        Quantity q = d.getDoseAndRateFirstRep().getDoseQuantity();
+        if (q.getValue() == null) {
+            return Dose.unknown("no doseQuantity.value");
+        }
+        BigDecimal perDose;
+        String unit = q.hasCode() ? q.getCode() : q.getUnit();
+        if (unit == null || unit.isBlank() || "1".equals(unit) || "{tbl}".equals(unit) || "TAB".equalsIgnoreCase(unit)
+                || "tablet".equalsIgnoreCase(unit)) {
+            perDose = q.getValue().multiply(product.strengthMg());
+        } else if ("mg".equals(unit)) {
+            perDose = q.getValue();
+        } else {
+            return Dose.unknown("expected doseQuantity in tablets or mg, found " + unit);
+        }
+        Timing.TimingRepeatComponent r = d.getTiming().getRepeat();
+        if (!d.hasTiming() || !r.hasFrequency() || !r.hasPeriod() || !r.hasPeriodUnit()) {
+            return Dose.unknown("no timing.repeat frequency/period/periodUnit");
+        }
+        BigDecimal periodsPerDay = switch (r.getPeriodUnit()) {
+            case D -> BigDecimal.ONE;
+            case H -> BigDecimal.valueOf(24);
+            case WK -> BigDecimal.ONE.divide(BigDecimal.valueOf(7), 10, RoundingMode.HALF_EVEN);
+            default -> null;
+        };
+        if (periodsPerDay == null || r.getPeriod().signum() <= 0) {
+            return Dose.unknown("expected a period in h, d or wk, found " + r.getPeriod() + " " + r.getPeriodUnit().toCode());
+        }
+        BigDecimal perDay = perDose.multiply(BigDecimal.valueOf(r.getFrequency())).multiply(periodsPerDay)
+                .divide(r.getPeriod(), 4, RoundingMode.HALF_EVEN).stripTrailingZeros();
+        return new Dose(perDay, null);
+    }
+
+    static Coding rxNorm(MedicationRequest order) {
+        if (!order.hasMedicationCodeableConcept()) {
+            return null;
+        }
+        for (Coding c : order.getMedicationCodeableConcept().getCoding()) {
+            if (RXNORM.equals(c.getSystem()) && c.hasCode()) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static String display(MedicationRequest order, Coding c) {
+        return c.hasDisplay() ? c.getDisplay() : order.getMedicationCodeableConcept().getText();
+    }
+
+    /** Who set the regimen: the order's requester (regimen.set_by holds 200 characters), else the sender. */
+    private static String prescriber(MedicationRequestRow row, Actor sender) {
+        String who = row.requester() == null ? sender.id() : row.requester();
+        return who.length() <= 200 ? who : who.substring(0, 199) + "…";
+    }
+
+    /** The requester as one string: its reference, else its identifier, and its display. */
+    static String requester(Reference r) {
+        if (r == null || r.isEmpty()) {
+            return null;
+        }
+        String who = r.hasReference() ? r.getReference()
+                : r.hasIdentifier() ? r.getIdentifier().getSystem() + "|" + r.getIdentifier().getValue() : null;
+        return who == null ? r.getDisplay() : r.hasDisplay() ? who + " (" + r.getDisplay() + ")" : who;
+    }
+
+    private static List<InputProblem> prefixed(String prefix, List<InputProblem> problems) {
+        if (prefix.isEmpty()) {
+            return problems;
+        }
+        return problems.stream().map(p -> new InputProblem(p.expression() == null ? null
+                : prefix + p.expression().substring(p.expression().indexOf('.') + 1), p.code(), p.message())).toList();
+    }
+}
