@@ -14,10 +14,13 @@ public interface ModelRegistry {
     ModelVersion register(TrainedModel trained, Actor registeredBy);
 
     /**
-     * Makes a version ACTIVE: it must pass the promotion gates and {@code steward} must hold the
-     * model-steward role. The previously active version is RETIRED.
+     * Makes a version ACTIVE: it must pass {@link PromotionGates#DEFAULT} (its per-group gates
+     * compared with the version now ACTIVE, if any) and {@code steward} must hold the
+     * model-steward role. The previously active version is RETIRED. Audited either way:
+     * {@code MODEL_ACTIVATED} or {@code MODEL_ACTIVATION_REFUSED}, each with every gate check.
      *
-     * @throws PromotionRefusedException when a gate or the sign-off fails
+     * @throws PromotionRefusedException when a gate or the sign-off fails; each reason reads
+     *                                   "expected … found …" and names the group it concerns
      */
     ModelVersion activate(String versionId, Actor steward);
 

@@ -7,6 +7,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -60,8 +62,11 @@ public final class ModelTrainer {
      * <p>Metrics, all on the held-out examples: {@code accuracy}, {@code macro_f1},
      * {@code precision_<direction>} and {@code recall_<direction>}, {@code brier} (multiclass
      * Brier score) and {@code ece} (expected calibration error of the proposed direction, 10
-     * bins; both defined in {@code Calibration}), with {@code held_out} and {@code trained_on}
-     * counting the examples.
+     * bins; both defined in {@code Calibration}), with {@code held_out}, {@code trained_on} and
+     * {@code n_<direction>} counting the examples; and per group of the examples'
+     * {@link SyntheticCohort.Example#groups() groups}, {@code n}, {@code accuracy},
+     * {@code macro_f1}, {@code recall_<direction>} and {@code n_<direction>} under
+     * {@code group.<attribute>=<group>.<metric>} ({@link GroupMetrics}).
      *
      * @param trainer   a trainer used for this call only: Tribuo trainers advance their random
      *                  state with every {@code train} call, so reuse would not reproduce
@@ -123,6 +128,8 @@ public final class ModelTrainer {
             Label l = new Label(d.name());
             metrics.put("precision_" + d.name().toLowerCase(), eval.precision(l));
             metrics.put("recall_" + d.name().toLowerCase(), eval.recall(l));
+            metrics.put("n_" + d.name().toLowerCase(),
+                    (double) heldOut.stream().filter(e -> e.label() == d).count());
         }
         List<Map<Direction, Double>> probabilities = predictions.stream().map(TitrationModel::probabilities).toList();
         for (Map<Direction, Double> p : probabilities) {
@@ -135,7 +142,73 @@ public final class ModelTrainer {
         List<Direction> truth = heldOut.stream().map(SyntheticCohort.Example::label).toList();
         metrics.put("brier", Calibration.brier(probabilities, truth));
         metrics.put("ece", Calibration.expectedCalibrationError(probabilities, truth, Calibration.ECE_BINS));
+        List<Direction> predicted = predictions.stream().map(p -> Direction.valueOf(p.getOutput().getLabel())).toList();
+        metrics.putAll(groupMetrics(heldOut, predicted));
         return metrics;
+    }
+
+    /**
+     * Per-group metrics of held-out predictions ({@code predicted}, in the order of
+     * {@code heldOut}), keyed as {@link GroupMetrics#key} says. The predicted direction is the
+     * model's highest-scoring one, as for the overall metrics, so that the groups of one attribute
+     * average (weighted by {@code n}) to the overall accuracy.
+     */
+    static Map<String, Double> groupMetrics(List<SyntheticCohort.Example> heldOut, List<Direction> predicted) {
+        Map<String, Map<String, List<Integer>>> members = new TreeMap<>();
+        for (int i = 0; i < heldOut.size(); i++) {
+            for (Map.Entry<String, String> g : heldOut.get(i).groups().entrySet()) {
+                members.computeIfAbsent(g.getKey(), a -> new TreeMap<>())
+                        .computeIfAbsent(g.getValue(), v -> new ArrayList<>()).add(i);
+            }
+        }
+        Map<String, Double> out = new TreeMap<>();
+        members.forEach((attribute, groups) -> groups.forEach((group, indices) -> {
+            List<Direction> t = indices.stream().map(i -> heldOut.get(i).label()).toList();
+            List<Direction> p = indices.stream().map(predicted::get).toList();
+            classification(t, p).forEach((metric, v) -> out.put(GroupMetrics.key(attribute, group, metric), v));
+        }));
+        return out;
+    }
+
+    /**
+     * {@code n}, {@code accuracy}, {@code macro_f1} (mean F1 over the directions that occur in
+     * {@code truth} or {@code predicted}), {@code n_<direction>} (examples of each direction in
+     * {@code truth}) and {@code recall_<direction>} for each direction that occurs in
+     * {@code truth}; nothing undefined is returned.
+     */
+    static Map<String, Double> classification(List<Direction> truth, List<Direction> predicted) {
+        Map<Direction, int[]> counts = new EnumMap<>(Direction.class); // tp, fp, fn
+        int correct = 0;
+        for (int i = 0; i < truth.size(); i++) {
+            Direction t = truth.get(i);
+            Direction p = predicted.get(i);
+            if (t == p) {
+                correct++;
+                counts.computeIfAbsent(t, d -> new int[3])[0]++;
+            } else {
+                counts.computeIfAbsent(p, d -> new int[3])[1]++;
+                counts.computeIfAbsent(t, d -> new int[3])[2]++;
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put(GroupMetrics.N, (double) truth.size());
+        if (truth.isEmpty()) {
+            return out;
+        }
+        out.put("accuracy", correct / (double) truth.size());
+        double f1 = 0;
+        for (int[] c : counts.values()) {
+            f1 += 2.0 * c[0] / (2.0 * c[0] + c[1] + c[2]);
+        }
+        out.put("macro_f1", f1 / counts.size());
+        for (Direction d : Direction.values()) {
+            int[] c = counts.getOrDefault(d, new int[3]);
+            out.put("n_" + d.name().toLowerCase(), (double) (c[0] + c[2]));
+            if (c[0] + c[2] > 0) {
+                out.put("recall_" + d.name().toLowerCase(), c[0] / (double) (c[0] + c[2]));
+            }
+        }
+        return out;
     }
 
     /**

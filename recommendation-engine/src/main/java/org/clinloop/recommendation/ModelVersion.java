@@ -13,7 +13,8 @@ import java.util.Map;
  * @param datasetHash    hex SHA-256 of the training examples (features and labels)
  * @param seed           the seed of the cohort and of the trainer
  * @param trainedAt      when training finished
- * @param metrics        held-out metrics (accuracy, macro_f1, per-class precision/recall)
+ * @param metrics        held-out metrics (accuracy, macro_f1, per-class precision/recall, calibration,
+ *                       and per patient group, see {@link GroupMetrics})
  * @param activatedBy    the model steward who signed off its activation, or null
  * @param activatedAt    when, or null
  */

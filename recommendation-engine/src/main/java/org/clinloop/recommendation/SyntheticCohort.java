@@ -3,7 +3,10 @@ package org.clinloop.recommendation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -23,21 +26,111 @@ import java.util.Random;
  *   <li>3–14 days of readings before the decision.</li>
  *   <li>Labels: {@link TitrationPolicy} on the noisy readings, then a share {@code labelNoise}
  *       replaced at random (clinicians do not always agree with the guideline).</li>
+ *   <li>Groups ({@link #SEX}, {@link #AGE_BAND}, {@link #SKIN_TONE}), drawn from a stream of
+ *       their own, so that they change no reading, feature or label: female/male 1:1; age band
+ *       (the fairness audit's bands) &lt;45 15 %, 45–64 40 %, 65–74 25 %, 75+ 20 %; Fitzpatrick
+ *       skin type I–III 70 %, IV–VI 30 %. Synthetic labels for per-group metrics, not a model of
+ *       how blood pressure differs between groups.</li>
+ *   <li>Optionally ({@link #generate(long, int, double, MeasurementBias)}, off by default) a
+ *       {@link MeasurementBias}: the wrist device misreads for one group. The label still comes
+ *       from the readings a validated device would have taken; the features, which the model
+ *       sees, from the wrist readings.</li>
  * </ul>
+ *
+ * <p>Without a bias the cohort of a seed is the one earlier versions generated, reading for
+ * reading and label for label (the dataset hashes stored with registered models depend on it):
+ * groups and bias draw from their own random streams, never from the physiology's.
  */
 public final class SyntheticCohort {
 
     public static final int HIGHEST_DOSE_STEP = 4;
-    private static final Instant EPOCH = Instant.parse("2026-01-05T00:00:00Z");
+    /** Group attribute: administrative sex, valued as FHIR {@code Patient.gender} codes ({@code female}, {@code male}). */
+    public static final String SEX = "sex";
+    /** Group attribute: age band, valued as the fairness audit's bands ({@code <45}, {@code 45-64}, {@code 65-74}, {@code 75+}). */
+    public static final String AGE_BAND = "age_band";
+    /** Group attribute of the synthetic cohort only (no FHIR Patient carries it): Fitzpatrick skin type. */
+    public static final String SKIN_TONE = "skin_tone";
+    public static final String FITZPATRICK_I_III = "fitzpatrick_I-III";
+    public static final String FITZPATRICK_IV_VI = "fitzpatrick_IV-VI";
 
-    /** One labelled training example. */
-    public record Example(PatientSnapshot snapshot, TitrationFeatures features, Direction label) {
+    private static final Instant EPOCH = Instant.parse("2026-01-05T00:00:00Z");
+    /** Mixed into the seed for the groups' stream and the bias's stream ("groups", "bias" in ASCII). */
+    private static final long GROUP_STREAM = 0x67726f757073L;
+    private static final long BIAS_STREAM = 0x62696173L;
+
+    /**
+     * One labelled training example.
+     *
+     * @param snapshot what the model sees (the wrist readings, when a bias is simulated)
+     * @param features the snapshot's features
+     * @param label    what the guideline (and some disagreeing clinicians) would do
+     * @param groups   attribute → group: {@link #SEX}, {@link #AGE_BAND}, {@link #SKIN_TONE}
+     */
+    public record Example(PatientSnapshot snapshot, TitrationFeatures features, Direction label,
+                          Map<String, String> groups) {
+
+        public Example {
+            groups = Map.copyOf(groups);
+        }
+    }
+
+    /**
+     * A wrist device that misreads for one group: each of that group's readings is offset and gets
+     * extra noise (on top of the cohort's measurement noise). Illustrative numbers, not measured
+     * ones; see docs/MODEL.md.
+     *
+     * @param attribute       group attribute, e.g. {@link #SKIN_TONE}
+     * @param group           the affected group, e.g. {@link #FITZPATRICK_IV_VI}
+     * @param systolicOffset  added to every systolic reading, mm[Hg] (negative: reads low)
+     * @param diastolicOffset added to every diastolic reading, mm[Hg]
+     * @param systolicNoise   standard deviation of the extra systolic noise, mm[Hg]
+     * @param diastolicNoise  standard deviation of the extra diastolic noise, mm[Hg]
+     */
+    public record MeasurementBias(String attribute, String group, double systolicOffset, double diastolicOffset,
+                                  double systolicNoise, double diastolicNoise) {
+
+        /**
+         * Wrist photoplethysmography reading low and noisier for Fitzpatrick IV–VI: −10/−5 mm[Hg],
+         * extra noise SD 8/5 mm[Hg]. The under-reading hides uncontrolled blood pressure, the
+         * harmful direction for titration. Illustrative: large enough for a 4,000-patient cohort
+         * to show it, not an effect size measured in a study.
+         */
+        public static final MeasurementBias WRIST_PPG_DARKER_SKIN =
+                new MeasurementBias(SKIN_TONE, FITZPATRICK_IV_VI, -10, -5, 8, 5);
+
+        public MeasurementBias {
+            Objects.requireNonNull(attribute, "Bias attribute is required.");
+            Objects.requireNonNull(group, "Bias group is required.");
+            if (!(systolicNoise >= 0 && diastolicNoise >= 0)) {
+                throw new IllegalArgumentException("Expected extra noise >= 0, found " + systolicNoise + " / "
+                        + diastolicNoise + ".");
+            }
+        }
+
+        boolean affects(Map<String, String> groups) {
+            return group.equals(groups.get(attribute));
+        }
     }
 
     private SyntheticCohort() {
     }
 
+    /** The cohort of {@code seed}, every reading taken by an unbiased device. */
     public static List<Example> generate(long seed, int patients, double labelNoise) {
+        return cohort(seed, patients, labelNoise, null);
+    }
+
+    /**
+     * The cohort of {@code seed} with the wrist device misreading as {@code bias} says: the same
+     * patients, groups and labels as without it; only the affected group's readings (and so its
+     * features) differ.
+     */
+    public static List<Example> generate(long seed, int patients, double labelNoise, MeasurementBias bias) {
+        return cohort(seed, patients, labelNoise, Objects.requireNonNull(bias,
+                "A bias is required here; generate(seed, patients, labelNoise) simulates none."));
+    }
+
+    private static List<Example> cohort(long seed, int patients, double labelNoise, MeasurementBias bias) {
         if (patients < 1) {
             throw new IllegalArgumentException("Expected at least one patient, found " + patients + ".");
         }
@@ -45,14 +138,28 @@ public final class SyntheticCohort {
             throw new IllegalArgumentException("Expected label noise 0..0.5, found " + labelNoise + ".");
         }
         Random rng = new Random(seed);
+        Random groupRng = new Random(seed ^ GROUP_STREAM);
+        Random biasRng = new Random(seed ^ BIAS_STREAM);
         List<Example> out = new ArrayList<>(patients);
         for (int p = 0; p < patients; p++) {
-            out.add(patient(rng, "synthetic-" + seed + "-" + p, labelNoise));
+            Map<String, String> groups = groups(groupRng);
+            MeasurementBias misreading = bias != null && bias.affects(groups) ? bias : null;
+            out.add(patient(rng, "synthetic-" + seed + "-" + p, labelNoise, groups, misreading, biasRng));
         }
         return out;
     }
 
-    private static Example patient(Random rng, String id, double labelNoise) {
+    private static Map<String, String> groups(Random rng) {
+        Map<String, String> g = new LinkedHashMap<>();
+        g.put(SEX, rng.nextDouble() < 0.5 ? "female" : "male");
+        double a = rng.nextDouble();
+        g.put(AGE_BAND, a < 0.15 ? "<45" : a < 0.55 ? "45-64" : a < 0.80 ? "65-74" : "75+");
+        g.put(SKIN_TONE, rng.nextDouble() < 0.70 ? FITZPATRICK_I_III : FITZPATRICK_IV_VI);
+        return g;
+    }
+
+    private static Example patient(Random rng, String id, double labelNoise, Map<String, String> groups,
+                                   MeasurementBias bias, Random biasRng) {
         boolean lowRunning = rng.nextDouble() < 0.10;
         double untreatedSbp = lowRunning ? 110 + 20 * rng.nextDouble() : clip(152 + 18 * rng.nextGaussian(), 105, 215);
         double untreatedDbp = clip(0.5 * untreatedSbp + 18 + 6 * rng.nextGaussian(), 55, 135);
@@ -65,6 +172,7 @@ public final class SyntheticCohort {
         double dbpOnTreatment = untreatedDbp - 0.55 * perStep * (step + 1) * adherence;
 
         List<BloodPressureReading> readings = new ArrayList<>();
+        List<BloodPressureReading> wrist = new ArrayList<>();
         Instant start = EPOCH.plus(Duration.ofDays(rng.nextInt(300)));
         for (int d = 0; d < days; d++) {
             int perDay = 1 + rng.nextInt(2);
@@ -75,16 +183,26 @@ public final class SyntheticCohort {
                 double sbp = sbpOnTreatment + drift * d - (evening ? 4 : 0) + 7 * rng.nextGaussian();
                 double dbp = dbpOnTreatment + 0.5 * drift * d - (evening ? 2 : 0) + 4.5 * rng.nextGaussian();
                 readings.add(new BloodPressureReading(null, at, round(clip(sbp, 70, 240)), round(clip(dbp, 40, 150))));
+                if (bias != null) {
+                    double wristSbp = sbp + bias.systolicOffset() + bias.systolicNoise() * biasRng.nextGaussian();
+                    double wristDbp = dbp + bias.diastolicOffset() + bias.diastolicNoise() * biasRng.nextGaussian();
+                    wrist.add(new BloodPressureReading(null, at, round(clip(wristSbp, 70, 240)),
+                            round(clip(wristDbp, 40, 150))));
+                }
             }
         }
         Instant asOf = start.plus(Duration.ofDays(days));
-        PatientSnapshot snapshot = new PatientSnapshot(id, asOf, readings, step, HIGHEST_DOSE_STEP);
-        TitrationFeatures features = FeatureExtractor.extract(snapshot);
-        Direction label = TitrationPolicy.label(features);
+        PatientSnapshot validated = new PatientSnapshot(id, asOf, readings, step, HIGHEST_DOSE_STEP);
+        TitrationFeatures validatedFeatures = FeatureExtractor.extract(validated);
+        Direction label = TitrationPolicy.label(validatedFeatures);
         if (rng.nextDouble() < labelNoise) {
             label = Direction.values()[rng.nextInt(Direction.values().length)];
         }
-        return new Example(snapshot, features, label);
+        if (bias == null) {
+            return new Example(validated, validatedFeatures, label, groups);
+        }
+        PatientSnapshot seen = new PatientSnapshot(id, asOf, wrist, step, HIGHEST_DOSE_STEP);
+        return new Example(seen, FeatureExtractor.extract(seen), label, groups);
     }
 
     private static double clip(double v, double lo, double hi) {

@@ -15,7 +15,7 @@ import org.tribuo.classification.Label;
  * @param datasetHash    hex SHA-256 of the training examples
  * @param seed           the seed of cohort split and trainer
  * @param trainedAt      when training finished
- * @param metrics        held-out metrics
+ * @param metrics        held-out metrics, overall and per patient group ({@link GroupMetrics})
  */
 public record TrainedModel(Model<Label> model, String algorithm, String provenanceJson, String provenanceHash,
                            String datasetHash, long seed, Instant trainedAt, Map<String, Double> metrics) {

@@ -8,7 +8,9 @@
  * {@link org.clinloop.recommendation.ModelRegistry} holds model versions and their lifecycle.
  * {@link org.clinloop.recommendation.SyntheticCohort} and
  * {@link org.clinloop.recommendation.TitrationPolicy} generate the seeded training data;
- * {@link org.clinloop.recommendation.ModelTrainer} turns it into a registered candidate.
+ * {@link org.clinloop.recommendation.ModelTrainer} turns it into a registered candidate, with
+ * held-out metrics overall and per patient group ({@link org.clinloop.recommendation.GroupMetrics});
+ * {@link org.clinloop.recommendation.PromotionGates} decide whether it may be activated.
  *
  * <p>Model stewardship: {@link org.clinloop.recommendation.TitrationModel#explain} says why a
  * model proposes what it does ({@link org.clinloop.recommendation.Explanation}, exact for the

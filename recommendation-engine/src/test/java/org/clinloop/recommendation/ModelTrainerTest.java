@@ -62,6 +62,51 @@ class ModelTrainerTest {
     }
 
     @Test
+    void heldOutMetricsArePerGroupToo() {
+        List<GroupMetrics> groups = GroupMetrics.of(trained.metrics());
+        assertThat(groups).extracting(GroupMetrics::name).contains("sex=female", "sex=male", "age_band=<45",
+                "age_band=45-64", "age_band=65-74", "age_band=75+", "skin_tone=fitzpatrick_I-III",
+                "skin_tone=fitzpatrick_IV-VI");
+        assertThat(trained.metrics()).containsKeys("group.sex=female.accuracy", "group.sex=female.macro_f1",
+                "group.sex=female.n", "group.sex=female.recall_increase", "group.sex=female.n_increase");
+        for (String attribute : List.of(SyntheticCohort.SEX, SyntheticCohort.AGE_BAND, SyntheticCohort.SKIN_TONE)) {
+            List<GroupMetrics> of = groups.stream().filter(g -> g.attribute().equals(attribute)).toList();
+            // Each attribute partitions the held-out set, and its groups average to the overall figures.
+            assertThat(of.stream().mapToLong(GroupMetrics::n).sum()).isEqualTo(600);
+            assertThat(of.stream().mapToDouble(g -> g.n() * g.metrics().get("accuracy")).sum() / 600)
+                    .isCloseTo(trained.metrics().get("accuracy"), within(1e-12));
+            for (Direction d : Direction.values()) {
+                String recall = "recall_" + d.name().toLowerCase();
+                String n = "n_" + d.name().toLowerCase();
+                assertThat(of.stream().mapToDouble(g -> g.metrics().get(n)).sum()).isEqualTo(trained.metrics().get(n));
+                assertThat(of.stream().mapToDouble(g -> g.metrics().get(n) * g.metrics().get(recall)).sum()
+                        / trained.metrics().get(n)).isCloseTo(trained.metrics().get(recall), within(1e-12));
+            }
+        }
+    }
+
+    @Test
+    void groupMacroF1IsTribuosDefinitionAppliedToTheGroup() {
+        List<SyntheticCohort.Example> heldOut = ModelTrainer.split(cohort, SEED).heldOut();
+        TitrationModel model = asModel(trained.model());
+        List<Direction> truth = heldOut.stream().map(SyntheticCohort.Example::label).toList();
+        List<Direction> predicted = heldOut.stream().map(e -> argmax(model.probabilities(e.features()))).toList();
+        Map<String, Double> all = ModelTrainer.classification(truth, predicted);
+        assertThat(all.get("accuracy")).isCloseTo(trained.metrics().get("accuracy"), within(1e-12));
+        assertThat(all.get("macro_f1")).isCloseTo(trained.metrics().get("macro_f1"), within(1e-12));
+        // A group missing a direction: its recall is absent (not NaN), macro-F1 averages the directions present.
+        Map<String, Double> small = ModelTrainer.classification(List.of(Direction.HOLD, Direction.HOLD, Direction.INCREASE),
+                List.of(Direction.HOLD, Direction.INCREASE, Direction.INCREASE));
+        assertThat(small).containsEntry("n", 3.0).containsEntry("n_decrease", 0.0).doesNotContainKey("recall_decrease")
+                .containsEntry("recall_hold", 0.5).containsEntry("recall_increase", 1.0);
+        assertThat(small.get("macro_f1")).isCloseTo((2.0 / 3 + 2.0 / 3) / 2, within(1e-12));
+    }
+
+    static Direction argmax(Map<Direction, Double> p) {
+        return p.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+
+    @Test
     void provenanceNamesTheTrainerAndTheSeed() {
         assertThat(trained.provenanceJson()).contains("LinearSGDTrainer").contains(String.valueOf(SEED));
         assertThat(trained.provenanceHash()).hasSize(64);

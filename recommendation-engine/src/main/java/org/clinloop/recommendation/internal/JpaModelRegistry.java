@@ -63,13 +63,25 @@ public class JpaModelRegistry implements ModelRegistry {
         return version;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A refusal is itself recorded ({@code MODEL_ACTIVATION_REFUSED}, with every gate check)
+     * and committed: the exception does not roll the transaction back, and nothing else has
+     * changed by then.
+     */
     @Override
-    @Transactional
+    @Transactional(dontRollbackOn = PromotionRefusedException.class)
     public ModelVersion activate(String versionId, Actor steward) {
         ModelVersionRow row = em.find(ModelVersionRow.class, versionId, LockModeType.PESSIMISTIC_WRITE);
         if (row == null) {
-            throw new PromotionRefusedException(versionId, List.of("expected a registered model version, found none"));
+            throw refused(versionId, steward, List.of("expected a registered model version, found none"), List.of(),
+                    null);
         }
+        List<ModelVersionRow> activeRows = em.createQuery(
+                "select m from ModelVersionRow m where m.status = :s", ModelVersionRow.class)
+                .setParameter("s", ModelStatus.ACTIVE).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+        Optional<ModelVersion> current = activeRows.stream().map(ModelVersionRow::toVersion).findFirst();
         List<String> refusals = new ArrayList<>();
         if (!steward.hasRole(MODEL_STEWARD)) {
             refusals.add("expected sign-off by a model steward, found " + steward.id() + " with roles " + steward.roles());
@@ -77,14 +89,15 @@ public class JpaModelRegistry implements ModelRegistry {
         if (row.status() == ModelStatus.RETIRED || row.status() == ModelStatus.ACTIVE) {
             refusals.add("expected a CANDIDATE or SHADOW version, found " + row.status());
         }
-        refusals.addAll(PromotionGates.DEFAULT.failures(row.toVersion()));
+        ModelVersion candidate = row.toVersion();
+        List<PromotionGates.Check> checks = PromotionGates.DEFAULT.checks(candidate, current);
+        checks.stream().filter(c -> !c.passed()).map(PromotionGates.Check::message).forEach(refusals::add);
+        String comparedWith = current.map(ModelVersion::id).orElse(null);
         if (!refusals.isEmpty()) {
-            throw new PromotionRefusedException(versionId, refusals);
+            throw refused(versionId, steward, refusals, checks, comparedWith);
         }
         String previous = null;
-        for (ModelVersionRow active : em.createQuery(
-                "select m from ModelVersionRow m where m.status = :s", ModelVersionRow.class)
-                .setParameter("s", ModelStatus.ACTIVE).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()) {
+        for (ModelVersionRow active : activeRows) {
             active.retire();
             previous = active.id();
         }
@@ -94,11 +107,27 @@ public class JpaModelRegistry implements ModelRegistry {
         detail.put("model", versionId);
         detail.put("provenanceHash", version.provenanceHash());
         detail.put("gates", PromotionGates.DEFAULT);
+        detail.put("gateChecks", checks);
+        detail.put("comparedWith", String.valueOf(comparedWith));
         detail.put("metrics", version.metrics());
         detail.put("signedOffBy", steward.id());
         detail.put("retired", String.valueOf(previous));
         audit.append(AuditEvent.of(AuditEventType.MODEL_ACTIVATED, steward, null, detail));
         return version;
+    }
+
+    /** Records a refused activation (committed with the caller's transaction) and returns the exception to throw. */
+    private PromotionRefusedException refused(String versionId, Actor steward, List<String> reasons,
+                                              List<PromotionGates.Check> checks, String comparedWith) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("model", versionId);
+        detail.put("reasons", reasons);
+        detail.put("gates", PromotionGates.DEFAULT);
+        detail.put("gateChecks", checks);
+        detail.put("comparedWith", String.valueOf(comparedWith));
+        detail.put("requestedBy", steward.id());
+        audit.append(AuditEvent.of(AuditEventType.MODEL_ACTIVATION_REFUSED, steward, null, detail));
+        return new PromotionRefusedException(versionId, reasons);
     }
 
     @Override
