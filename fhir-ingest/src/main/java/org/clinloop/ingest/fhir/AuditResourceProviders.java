@@ -71,8 +71,8 @@ public final class AuditResourceProviders {
                 : e.type() == AuditEventType.TIER_DECIDED || e.type() == AuditEventType.PROPOSAL_MADE
                         ? AuditEvent.AuditEventAction.E : AuditEvent.AuditEventAction.C);
         ae.setRecorded(Date.from(e.recordedAt()));
-        ae.setOutcome(e.type() == AuditEventType.OBSERVATION_REJECTED ? AuditEvent.AuditEventOutcome._4
-                : AuditEvent.AuditEventOutcome._0);
+        ae.setOutcome(e.type() == AuditEventType.OBSERVATION_REJECTED || e.type() == AuditEventType.MODEL_ACTIVATION_REFUSED
+                ? AuditEvent.AuditEventOutcome._4 : AuditEvent.AuditEventOutcome._0);
         AuditEvent.AuditEventAgentComponent agent = ae.addAgent();
         agent.setWho(new Reference().setDisplay(e.actorId())).setRequestor(true);
         if (e.actorId().startsWith("system:")) {
