@@ -184,7 +184,8 @@ public class DecisionReplay {
                 ((Number) c.get("autoChangesLast30Days")).intValue());
         Map<String, Object> k = (Map<String, Object>) c.get("clinical");
         ClinicalContext clinical = new ClinicalContext(nullable(k.get("pregnant"), Boolean::valueOf),
-                nullable(k.get("potassium"), Double::valueOf), nullable(k.get("egfrDropPercent"), Double::valueOf));
+                nullable(k.get("potassium"), Double::valueOf), nullable(k.get("egfrDropPercent"), Double::valueOf),
+                nullable(k.get("hypotensionSymptom"), s -> s));
         return new DecisionContext(self, readings, autonomy, changes, clinical, Instant.parse((String) c.get("now")));
     }
 

@@ -227,6 +227,7 @@ public class TitrationWorkflow {
         clinical.put("pregnant", String.valueOf(c.clinical().pregnant()));
         clinical.put("potassium", String.valueOf(c.clinical().potassium()));
         clinical.put("egfrDropPercent", String.valueOf(c.clinical().egfrDropPercent()));
+        clinical.put("hypotensionSymptom", String.valueOf(c.clinical().hypotensionSymptom()));
         m.put("clinical", clinical);
         m.put("now", c.now().toString());
         return m;

@@ -164,6 +164,20 @@ class SafetyRulesTest {
     }
 
     @Test
+    void aReportedSymptomOfHypotensionAlertsAndNeedsAClinicianWhateverTheProposal() {
+        DecisionContext dizzy = new DecisionContext(reading(128, 80), List.of(reading(128, 80)),
+                new AutonomyState(3, 3, true), AutoChangeHistory.NONE,
+                new ClinicalContext(null, null, null, "dizziness (SNOMED 404640003) at 2026-01-01T08:00:00Z"), NOW);
+        for (ProposedStep step : List.of(new ProposedStep(2, 3, 0.95), new ProposedStep(2, 1, 0.95),
+                new ProposedStep(2, 2, 0.95))) {
+            TierDecision d = decide(step, autonomous(), dizzy);
+            assertThat(d.tier()).as(step.toString()).isIn(Tier.NEEDS_APPROVAL, Tier.NO_CHANGE);
+            assertThat(d.ruleNames()).contains("Reported symptoms of hypotension");
+            assertThat(d.alerts()).extracting(Alert::code).contains("hypotension-symptoms");
+        }
+    }
+
+    @Test
     void autonomyIsEarnedBeforeAnythingIsAutomatic() {
         DecisionContext newPatient = new DecisionContext(reading(150, 95), List.of(reading(150, 95)),
                 new AutonomyState(2, 3, false), AutoChangeHistory.NONE, ClinicalContext.UNKNOWN, NOW);

@@ -21,6 +21,8 @@ public class EhrClinicalContext implements ClinicalContextSource {
     static final Duration LAB_WINDOW = Duration.ofDays(90);
     static final Duration EGFR_BASELINE = Duration.ofDays(365);
     static final Duration PREGNANCY_WINDOW = Duration.ofDays(280);
+    /** A reported symptom of low blood pressure counts for three days. */
+    static final Duration SYMPTOM_WINDOW = Duration.ofHours(72);
 
     @Inject
     FhirStore store;
@@ -38,6 +40,11 @@ public class EhrClinicalContext implements ClinicalContextSource {
                 .orElse(null);
         Boolean pregnant = store.latest(patientId, ObservationKind.PREGNANCY_STATUS.code(), asOf.minus(PREGNANCY_WINDOW))
                 .map(o -> ObservationKind.PREGNANT.equals(o.valueCode())).orElse(null);
-        return new ClinicalContext(pregnant, potassium, egfrDrop);
+        String symptom = store.latestCoded(patientId, ObservationKind.SYMPTOM.code(),
+                        ObservationKind.HYPOTENSION_SYMPTOMS.keySet(), asOf.minus(SYMPTOM_WINDOW))
+                .map(o -> ObservationKind.HYPOTENSION_SYMPTOMS.get(o.valueCode()) + " (SNOMED " + o.valueCode() + ") at "
+                        + o.effectiveAt())
+                .orElse(null);
+        return new ClinicalContext(pregnant, potassium, egfrDrop, symptom);
     }
 }

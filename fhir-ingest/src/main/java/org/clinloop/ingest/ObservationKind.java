@@ -18,9 +18,15 @@ public enum ObservationKind {
     POTASSIUM(List.of("2823-3", "6298-4"), "laboratory", "mmol/L", 1.5, 10),
     EGFR(List.of("33914-3", "62238-1", "98979-8"), "laboratory", "mL/min/{1.73_m2}", 1, 250),
     /** US Core pregnancy status: valueCodeableConcept, SNOMED CT 77386006 = pregnant. */
-    PREGNANCY_STATUS(List.of("82810-3"), "social-history", null, 0, 0);
+    PREGNANCY_STATUS(List.of("82810-3"), "social-history", null, 0, 0),
+    /** A symptom the patient reports (LOINC 75325-1 "Symptom"): valueCodeableConcept, a SNOMED CT finding. */
+    SYMPTOM(List.of("75325-1"), "survey", null, 0, 0);
 
     public static final String PREGNANT = "77386006";
+
+    /** SNOMED CT findings that suggest low blood pressure: dizziness, light-headedness, syncope, presyncope. */
+    public static final java.util.Map<String, String> HYPOTENSION_SYMPTOMS = java.util.Map.of(
+            "404640003", "dizziness", "386705008", "light-headedness", "271594007", "syncope", "427461000", "near syncope");
 
     private final List<String> loinc;
     private final String category;

@@ -81,8 +81,10 @@ public final class ObservationRules {
             if (problems.isEmpty()) {
                 reading = new BloodPressureReading(observationId, effective, systolic, diastolic);
             }
-        } else if (kind == ObservationKind.PREGNANCY_STATUS) {
-            String code = coded(obs, problems);
+        } else if (kind == ObservationKind.PREGNANCY_STATUS || kind == ObservationKind.SYMPTOM) {
+            String code = coded(obs, kind == ObservationKind.SYMPTOM
+                    ? "a SNOMED CT finding (e.g. 404640003 dizziness, 271594007 syncope)"
+                    : "a SNOMED CT pregnancy status (e.g. 77386006 pregnant, 60001007 not pregnant)", problems);
             if (problems.isEmpty()) {
                 measurement = new Measurement(observationId, kind, effective, null, code);
             }
@@ -181,11 +183,10 @@ public final class ObservationRules {
         return v;
     }
 
-    private static String coded(Observation obs, List<InputProblem> problems) {
+    private static String coded(Observation obs, String expected, List<InputProblem> problems) {
         if (!obs.hasValueCodeableConcept()) {
             problems.add(new InputProblem("Observation.valueCodeableConcept", "required",
-                    "expected a SNOMED CT pregnancy status (e.g. 77386006 pregnant, 60001007 not pregnant), found "
-                            + (obs.hasValue() ? obs.getValue().fhirType() : "none")));
+                    "expected " + expected + ", found " + (obs.hasValue() ? obs.getValue().fhirType() : "none")));
             return null;
         }
         for (Coding c : obs.getValueCodeableConcept().getCoding()) {

@@ -60,6 +60,21 @@ public final class FhirJson {
         return obs;
     }
 
+    /** A symptom the patient reports (LOINC 75325-1), e.g. SNOMED 404640003 dizziness. */
+    public static ObjectNode symptom(String patientId, Instant effective, String snomed, String display) {
+        ObjectNode obs = JSON.createObjectNode();
+        obs.put("resourceType", "Observation");
+        obs.put("status", "final");
+        obs.putArray("category").addObject().putArray("coding").addObject()
+                .put("system", "http://terminology.hl7.org/CodeSystem/observation-category").put("code", "survey");
+        coding(obs.putObject("code"), "75325-1", "Symptom");
+        obs.putObject("subject").put("reference", "Patient/" + patientId);
+        obs.put("effectiveDateTime", effective.toString());
+        obs.putObject("valueCodeableConcept").putArray("coding").addObject().put("system", "http://snomed.info/sct")
+                .put("code", snomed).put("display", display);
+        return obs;
+    }
+
     /** The sender's own identifier for an Observation (what makes a retry safe). */
     public static ObjectNode identified(ObjectNode resource, String system, String value) {
         resource.putArray("identifier").addObject().put("system", system).put("value", value);

@@ -203,6 +203,27 @@ class IngestIT {
     }
 
     @Test
+    void aReportedDizzySpellRaisesAnAlertAndPutsAClinicianInTheLoop() {
+        String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 2, FhirJson.bounds(0, 4, 1, 100, 0.6, true));
+        expect(post(FhirJson.symptom(patient, ItEnvironment.hoursAgo(5), "404640003", "Dizziness")), 201);
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(2), 132, 84), 201);
+        JsonNode decided = ItEnvironment.lastEntry(patient, "TIER_DECIDED");
+        assertThat(decided.get("tier").asText()).isNotEqualTo("AUTO");
+        assertThat(ItEnvironment.ruleNames(decided)).contains("Reported symptoms of hypotension");
+        assertThat(decided.at("/context/clinical/hypotensionSymptom").asText()).startsWith("dizziness (SNOMED 404640003)");
+        JsonNode issues = expect(api.get("/fhir/DetectedIssue?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200)
+                .json();
+        assertThat(issues.toString()).contains("hypotension-symptoms");
+
+        // A symptom that does not suggest low pressure is kept but does not alert.
+        String other = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 2, FhirJson.bounds(0, 4, 1, 100, 0.6, true));
+        expect(post(FhirJson.symptom(other, ItEnvironment.hoursAgo(5), "49727002", "Cough")), 201);
+        expect(clinic.postReading(other, ItEnvironment.hoursAgo(2), 132, 84), 201);
+        assertThat(ItEnvironment.ruleNames(ItEnvironment.lastEntry(other, "TIER_DECIDED")))
+                .doesNotContain("Reported symptoms of hypotension");
+    }
+
+    @Test
     void aRecordedPregnancyBlocksAnIncreaseAndAFallingEgfrToo() {
         String pregnant = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 2, FhirJson.bounds(0, 4, 1, 100, 0.6, true));
         expect(post(FhirJson.pregnancyStatus(pregnant, ItEnvironment.hoursAgo(48), true)), 201);

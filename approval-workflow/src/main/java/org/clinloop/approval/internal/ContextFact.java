@@ -21,6 +21,7 @@ public final class ContextFact {
     private final double potassium;
     private final boolean egfrFalling;
     private final double egfrDropPercent;
+    private final String hypotensionSymptom;
 
     public ContextFact(DecisionContext c, ProtocolLimits limits) {
         this.crisis = c.reading().isHypertensiveCrisis();
@@ -36,6 +37,7 @@ public final class ContextFact {
         this.potassiumHigh = c.clinical().potassium() != null && c.clinical().potassium() > limits.potassiumMax();
         this.egfrDropPercent = c.clinical().egfrDropPercent() == null ? Double.NaN : c.clinical().egfrDropPercent();
         this.egfrFalling = c.clinical().egfrDropPercent() != null && c.clinical().egfrDropPercent() > limits.egfrDropMaxPercent();
+        this.hypotensionSymptom = c.clinical().hypotensionSymptom();
     }
 
     public boolean isCrisis() {
@@ -49,6 +51,15 @@ public final class ContextFact {
     /** Mean systolic of the last three readings below 90 mm[Hg]. */
     public boolean isPersistentHypotension() {
         return !Double.isNaN(meanSystolicLastThree) && meanSystolicLastThree < 90;
+    }
+
+    /** The patient reported a symptom of low blood pressure recently. */
+    public boolean isHypotensionSymptomReported() {
+        return hypotensionSymptom != null;
+    }
+
+    public String getHypotensionSymptom() {
+        return hypotensionSymptom;
     }
 
     public String getMeanSystolicLastThree() {

@@ -192,6 +192,15 @@ public class FhirStore {
                 .setMaxResults(1).getResultList().stream().findFirst();
     }
 
+    /** The latest observation of a code whose coded value is one of {@code values}, measured since {@code since}. */
+    public Optional<ObservationRow> latestCoded(String patientId, String code, java.util.Collection<String> values,
+                                                Instant since) {
+        return em.createQuery("select o from ObservationRow o where o.patientId = :p and o.code = :c"
+                        + " and o.valueCode in :v and o.effectiveAt >= :since order by o.effectiveAt desc", ObservationRow.class)
+                .setParameter("p", patientId).setParameter("c", code).setParameter("v", values)
+                .setParameter("since", since).setHint(READ_ONLY, true).setMaxResults(1).getResultList().stream().findFirst();
+    }
+
     /** The highest value of a code for a patient measured in [from, to]. */
     public Optional<Double> highest(String patientId, String code, Instant from, Instant to) {
         return Optional.ofNullable(em.createQuery("select max(o.valueNumber) from ObservationRow o where o.patientId = :p"
