@@ -17,6 +17,7 @@ import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
 import org.clinloop.recommendation.BloodPressureReading;
+import org.clinloop.recommendation.Explanation;
 import org.clinloop.recommendation.PatientSnapshot;
 import org.clinloop.recommendation.Recommendation;
 import org.clinloop.recommendation.Recommender;
@@ -188,6 +189,15 @@ public class TitrationWorkflow {
         d.put("steps", rec.steps());
         d.put("probabilities", rec.probabilities());
         d.put("rationale", rec.rationale());
+        if (rec.explanation() != null) {
+            Explanation e = rec.explanation();
+            Map<String, Object> contributions = new LinkedHashMap<>();
+            for (Explanation.Contribution c : e.contributions()) {
+                contributions.put(c.feature(), c.contribution());
+            }
+            d.put("explanation", Map.of("method", e.method().name(), "against", e.against().name(),
+                    "intercept", e.intercept(), "margin", e.margin(), "contributions", contributions));
+        }
         return d;
     }
 

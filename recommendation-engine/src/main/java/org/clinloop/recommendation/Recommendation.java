@@ -14,10 +14,12 @@ import java.util.Map;
  * @param inputHash     hex SHA-256 of the snapshot the model saw
  * @param model         the model version and its provenance hash
  * @param rationale     a sentence a clinician reads in five seconds
+ * @param explanation   per-feature contributions behind the proposal (exact for a linear model), or
+ *                      null when the model cannot explain itself exactly and per reading
  */
 public record Recommendation(String patientId, Direction direction, int steps, double probability,
                              Map<Direction, Double> probabilities, TitrationFeatures features, String inputHash,
-                             ModelVersion model, String rationale) {
+                             ModelVersion model, String rationale, Explanation explanation) {
 
     public Recommendation {
         probabilities = Map.copyOf(probabilities);

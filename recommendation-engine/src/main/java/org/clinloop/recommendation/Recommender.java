@@ -52,10 +52,10 @@ public class Recommender {
         double p = probabilities.get(direction);
         // A linear model explains itself exactly, per feature, in the sentence the clinician reads;
         // any other keeps the summary sentence (LIME per reading would cost ~100 ms).
-        String rationale = model.explainsExactly() ? model.explain(features).sentence()
-                : rationale(features, snapshot, direction, p);
+        Explanation explanation = model.explainsExactly() ? model.explain(features) : null;
+        String rationale = explanation != null ? explanation.sentence() : rationale(features, snapshot, direction, p);
         return new Recommendation(snapshot.patientId(), direction, steps, p, probabilities, features,
-                inputHash(snapshot), model.version(), rationale);
+                inputHash(snapshot), model.version(), rationale, explanation);
     }
 
     /** The most probable direction; ties go to HOLD (no change unless the model prefers one). */

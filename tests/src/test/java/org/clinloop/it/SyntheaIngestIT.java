@@ -219,6 +219,15 @@ class SyntheaIngestIT {
 
         JsonNode proposal = ItEnvironment.lastEntry(id, "PROPOSAL_MADE");
         assertThat(proposal.at("/model/id").asText()).isNotBlank();
+        // The proposal records why, feature by feature: the exact split of the linear model's margin.
+        assertThat(proposal.at("/explanation/method").asText()).isEqualTo("EXACT_LINEAR");
+        assertThat(proposal.at("/explanation/contributions").size()).isGreaterThan(3);
+        double sum = proposal.at("/explanation/intercept").asDouble();
+        for (JsonNode c : proposal.at("/explanation/contributions")) {
+            sum += c.asDouble();
+        }
+        assertThat(sum).as("contributions and intercept add up to the margin")
+                .isCloseTo(proposal.at("/explanation/margin").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
         JsonNode decided = ItEnvironment.lastEntry(id, "TIER_DECIDED");
         assertThat(decided.get("fromStep").asInt()).as("the prescribed lisinopril 10 mg").isEqualTo(2);
         assertThat(decided.get("tier").asText()).as("no bounds signed: never automatic")
