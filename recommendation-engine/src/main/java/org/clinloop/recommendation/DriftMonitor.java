@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEntry;
@@ -50,6 +51,7 @@ public class DriftMonitor {
     double psiAlert;
 
     private final Map<String, Reference> references = new ConcurrentHashMap<>();
+    private final Map<String, DriftStatus> latest = new ConcurrentHashMap<>();
 
     /**
      * Drift of one model version over a window.
@@ -121,8 +123,15 @@ public class DriftMonitor {
             detail.put("action", "review by the model steward; no automatic retraining or promotion");
             audit.append(AuditEvent.of(AuditEventType.MODEL_DRIFT_ALERT, actor, null, detail));
         }
-        return new DriftStatus(versionId, from, to, reference.features().size(), current.size(), enough, features,
-                output, worst, raise);
+        DriftStatus status = new DriftStatus(versionId, from, to, reference.features().size(), current.size(), enough,
+                features, output, worst, raise);
+        latest.put(versionId, status);
+        return status;
+    }
+
+    /** The most recent check of a version (by the schedule or over the API), if any since start-up. */
+    public Optional<DriftStatus> latest(String versionId) {
+        return Optional.ofNullable(latest.get(versionId));
     }
 
     private boolean alertedWithin(String versionId, Duration window, Instant now) {

@@ -69,6 +69,12 @@ class ModelLifecycleIT {
             assertThat(ItEnvironment.lastEntry(null, "MODEL_DRIFT_ALERT").get("model").asText()).isEqualTo(before);
         }
         assertThat(api.get("/api/models/" + before + "/drift?days=0", clinic.compliance()).status()).isEqualTo(400);
+        // The same check, as metrics a monitoring system scrapes.
+        String metrics = expect(api.get("/metrics?scope=application", null, "text/plain"), 200).body();
+        assertThat(metrics).contains("clinloop_drift_psi{feature=\"sbp_mean_7d\"")
+                .contains("clinloop_drift_psi{feature=\"direction\"")
+                .contains("clinloop_drift_status")
+                .containsPattern("clinloop_drift_proposals\\{[^}]*\\} " + drift.get("currentSize").asInt() + "\\.0");
 
         // Promote another version, then roll back in one call.
         expect(api.post("/api/models/" + promoted + "/activate", steward, ClinLoopClient.JSON_TYPE, "{}"), 200);
