@@ -66,6 +66,7 @@ class ProfileCheckCostTest {
         variant(ctx, chain, "best practice Ignore vs default", v -> v.setBestPracticeWarningLevel(
                 BestPracticeWarningLevel.Warning), bp, bpProfile);
         variant(ctx, chain, "extensions must be known", v -> v.setAnyExtensionsAllowed(false), bp, bpProfile);
+        times("ProfileCheck, BP panel, again (JIT settled)", () -> check.check(bp));
     }
 
     static void variant(FhirContext ctx, ValidationSupportChain chain, String name, Consumer<FhirInstanceValidator> tweak,
