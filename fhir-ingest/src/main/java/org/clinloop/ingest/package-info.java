@@ -11,6 +11,8 @@
  * <p>Public surface: {@link org.clinloop.ingest.ObservationIntake} (accept readings),
  * {@link org.clinloop.ingest.PatientDirectory} (patients and the care team),
  * {@link org.clinloop.ingest.InputProblem} (one validation finding),
+ * {@link org.clinloop.ingest.ProfileCheck} (structure and R4 profile conformance by HAPI's
+ * validator, offline; not yet called by the intake),
  * {@link org.clinloop.ingest.DeviceRegistry} (wearables and reported intake). The HAPI servlet and
  * resource providers live in {@code fhir}; persistence in {@code internal}.
  */
