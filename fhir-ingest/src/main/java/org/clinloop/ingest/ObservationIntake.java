@@ -55,6 +55,8 @@ public class ObservationIntake {
     AuditLog audit;
     @Inject
     Clock clock;
+    @Inject
+    ProfileCheck profiles;
 
     private final FhirContext fhir = FhirContext.forR4Cached();
 
@@ -64,15 +66,20 @@ public class ObservationIntake {
      * @param observation the stored resource
      * @param outcome     the titration decision (blood pressure only), or null
      * @param created     false when an Observation with the same identifier was already stored
+     * @param warnings    what the profile check found short of an error (an unknown meta.profile …)
      */
-    public record Accepted(Observation observation, WorkflowOutcome outcome, boolean created) {
+    public record Accepted(Observation observation, WorkflowOutcome outcome, boolean created,
+                           List<InputProblem> warnings) {
+        public Accepted {
+            warnings = List.copyOf(warnings);
+        }
     }
 
     @Transactional
     public Accepted accept(Observation observation, Actor actor) {
         Optional<Observation> existing = existing(observation, actor);
         if (existing.isPresent()) {
-            return new Accepted(existing.get(), null, false);
+            return new Accepted(existing.get(), null, false, List.of());
         }
         return store(check(observation, actor, ""), actor);
     }
@@ -89,7 +96,7 @@ public class ObservationIntake {
         for (int i = 0; i < observations.size(); i++) {
             Optional<Observation> existing = existing(observations.get(i), actor);
             if (existing.isPresent()) {
-                done.put(i, new Accepted(existing.get(), null, false));
+                done.put(i, new Accepted(existing.get(), null, false, List.of()));
                 continue;
             }
             try {
@@ -142,9 +149,10 @@ public class ObservationIntake {
         });
     }
 
-    private record Checked(Observation observation, String id, ObservationRules.Checked result, int index) {
+    private record Checked(Observation observation, String id, ObservationRules.Checked result, int index,
+                           List<InputProblem> warnings) {
         Checked at(int i) {
-            return new Checked(observation, id, result, i);
+            return new Checked(observation, id, result, i, warnings);
         }
 
         Instant effective() {
@@ -178,12 +186,32 @@ public class ObservationIntake {
             ResourceLimits.requireLength("Observation.identifier.value", ident.getValue(), 200, problems);
             ResourceLimits.requireLength("Observation.identifier.system", ident.getSystem(), 200, problems);
         }
-        problems.addAll(ResourceLimits.check(observation));
+        List<InputProblem> limits = ResourceLimits.check(observation);
+        problems.addAll(limits);
+        List<InputProblem> warnings = new ArrayList<>();
+        if (limits.isEmpty()) {
+            boolean rulesPassed = problems.isEmpty();
+            ProfileCheck.ProfileReport profile = profiles.check(observation);
+            warnings.addAll(profile.warnings());
+            for (InputProblem p : profile.errors()) {
+                if (alreadyReported(p, problems)) {
+                    continue; // ObservationRules said it first, in ClinLoop's words
+                }
+                if (rulesPassed && isUnitOfAcceptedQuantity(p)) {
+                    // ObservationRules checked the UCUM code and converted the value (kPa → mm[Hg]):
+                    // the vital-signs profile's fixed unit is met by what ClinLoop stores.
+                    warnings.add(new InputProblem(p.expression(), p.code(), p.message()
+                            + " (accepted: ClinLoop checked the UCUM unit and stores the value in its canonical unit)"));
+                } else {
+                    problems.add(p);
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(prefixed(prefix, problems));
         }
         requireSubmitter(actor, result.patientId());
-        return new Checked(observation, id, result, 0);
+        return new Checked(observation, id, result, 0, prefixed(prefix, warnings));
     }
 
     private Accepted store(Checked c, Actor actor) {
@@ -219,6 +247,9 @@ public class ObservationIntake {
         }
         detail.put("unit", String.valueOf(kind.unit()));
         detail.put("resourceHash", Fingerprints.sha256Hex(json.getBytes(StandardCharsets.UTF_8)));
+        if (!c.warnings().isEmpty()) {
+            detail.put("warnings", c.warnings().stream().map(w -> w.expression() + ": " + w.message()).toList());
+        }
         audit.append(AuditEvent.of(AuditEventType.OBSERVATION_ACCEPTED, actor, patientId, detail));
 
         WorkflowOutcome outcome = null;
@@ -227,7 +258,27 @@ public class ObservationIntake {
                     reading.effective().minus(HISTORY), reading.effective());
             outcome = workflow.onReading(patientId, history, reading);
         }
-        return new Accepted(stored, outcome, true);
+        return new Accepted(stored, outcome, true, c.warnings());
+    }
+
+    /** A profile finding at (or inside, or around) an element ClinLoop's own rules already refused. */
+    static boolean alreadyReported(InputProblem p, List<InputProblem> problems) {
+        if (p.expression() == null) {
+            return false;
+        }
+        String at = p.expression().replaceAll("\\[\\d+]", "");
+        for (InputProblem q : problems) {
+            String ours = q.expression() == null ? null : q.expression().replaceAll("\\[\\d+]", "");
+            if (ours != null && (at.startsWith(ours) || ours.startsWith(at))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The unit, code or system of a value quantity (the vital-signs profiles fix them). */
+    static boolean isUnitOfAcceptedQuantity(InputProblem p) {
+        return p.expression() != null && p.expression().matches(".*valueQuantity(\\.(unit|code|system))?");
     }
 
     /** EHR systems submit for anyone; a patient for themself; a clinician for their panel. */
@@ -257,8 +308,8 @@ public class ObservationIntake {
         if (prefix.isEmpty()) {
             return problems;
         }
-        return problems.stream().map(p -> new InputProblem(prefix + p.expression().substring(
-                p.expression().indexOf('.') + 1), p.code(), p.message())).toList();
+        return problems.stream().map(p -> new InputProblem(p.expression() == null ? null : prefix
+                + p.expression().substring(p.expression().indexOf('.') + 1), p.code(), p.message())).toList();
     }
 
     private Observation parse(ObservationRow row) {

@@ -44,6 +44,8 @@ public class PatientDirectory implements CareTeam {
     AuditLog audit;
     @Inject
     Clock clock;
+    @Inject
+    ProfileCheck profiles;
 
     private final FhirContext fhir = FhirContext.forR4Cached();
 
@@ -65,6 +67,18 @@ public class PatientDirectory implements CareTeam {
      */
     @Transactional
     public Patient save(Patient patient, String id, Actor actor) {
+        return saveWithWarnings(patient, id, actor).patient();
+    }
+
+    /** A stored Patient and what the profile check found short of an error (e.g. an unknown meta.profile). */
+    public record Saved(Patient patient, List<InputProblem> warnings) {
+        public Saved {
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    @Transactional
+    public Saved saveWithWarnings(Patient patient, String id, Actor actor) {
         if (!actor.hasRole(Roles.EHR_SYSTEM) && !actor.hasRole(Actor.SYSTEM_ROLE)) {
             throw new AccessRefusedException("Expected an EHR system to register patients, found " + actor.id() + ".");
         }
@@ -89,7 +103,14 @@ public class PatientDirectory implements CareTeam {
         ResourceLimits.requireLength("Patient.name[0].family", patient.getNameFirstRep().getFamily(), 200, problems);
         ResourceLimits.requireLength("Patient.name[0].given", patient.getNameFirstRep().getGivenAsSingleString(), 200,
                 problems);
-        problems.addAll(ResourceLimits.check(patient));
+        List<InputProblem> limits = ResourceLimits.check(patient);
+        problems.addAll(limits);
+        List<InputProblem> warnings = List.of();
+        if (limits.isEmpty()) {
+            ProfileCheck.ProfileReport profile = profiles.check(patient);
+            profile.errors().stream().filter(p -> !ObservationIntake.alreadyReported(p, problems)).forEach(problems::add);
+            warnings = profile.warnings();
+        }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
@@ -112,7 +133,7 @@ public class PatientDirectory implements CareTeam {
         audit.append(AuditEvent.of(AuditEventType.PATIENT_REGISTERED, actor, patientId, Map.of(
                 "created", created, "version", row.versionId(), "generalPractitioner", String.valueOf(practitioner),
                 "resourceHash", Fingerprints.sha256Hex(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
-        return stored;
+        return new Saved(stored, warnings);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

@@ -82,6 +82,8 @@ public class Prescriptions {
     AuditLog audit;
     @Inject
     Clock clock;
+    @Inject
+    ProfileCheck profiles;
 
     private final FhirContext fhir = FhirContext.forR4Cached();
 
@@ -130,6 +132,9 @@ public class Prescriptions {
         }
         String requester = requester(order.getRequester());
         ResourceLimits.requireLength("MedicationRequest.requester", requester, 400, problems);
+        if (problems.isEmpty()) {
+            problems.addAll(profiles.check(order).errors());
+        }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(prefixed(prefix, problems));
         }

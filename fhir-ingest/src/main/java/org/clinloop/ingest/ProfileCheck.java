@@ -232,7 +232,17 @@ public class ProfileCheck {
         if (vitalSign != null && !r4.getMeta().hasProfile(vitalSign)) {
             options.addProfile(vitalSign); // when claimed, the validator applies it already
         }
-        List<ValidationMessage> messages = validator.messages(ValidationContext.forResource(fhir, resource, options));
+        List<ValidationMessage> messages;
+        try {
+            messages = validator.messages(ValidationContext.forResource(fhir, resource, options));
+        } catch (RuntimeException failure) {
+            // The validator is third-party code reading hostile input (the fuzz test found a UCUM
+            // code it parses as a number and throws on). What cannot be validated is not accepted.
+            LOG.log(java.util.logging.Level.WARNING, "The R4 validator failed on a " + r4.fhirType(), failure);
+            String why = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+            return new ProfileReport(List.of(new InputProblem(r4.fhirType(), "processing",
+                    "expected a resource the R4 validator can check, found one it failed on (" + why + ")")), List.of());
+        }
 
         Set<InputProblem> errors = new LinkedHashSet<>();
         Set<InputProblem> warnings = new LinkedHashSet<>(unknownProfiles(r4, vitalSign));

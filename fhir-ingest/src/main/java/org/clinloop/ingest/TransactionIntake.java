@@ -76,8 +76,10 @@ public class TransactionIntake {
         for (int i = 0; i < entries.size(); i++) {
             if (entries.get(i).getResource() instanceof Patient patient) {
                 Optional<Patient> match = patientMatch(entries.get(i).getRequest().getIfNoneExist(), i, actor, problems);
-                Patient stored = match.orElseGet(() -> patients.save(patient, null, actor));
-                done.put(i, new EntryOutcome(stored, match.isEmpty(), List.of()));
+                PatientDirectory.Saved saved = match.map(p -> new PatientDirectory.Saved(p, List.of()))
+                        .orElseGet(() -> patients.saveWithWarnings(patient, null, actor));
+                Patient stored = saved.patient();
+                done.put(i, new EntryOutcome(stored, match.isEmpty(), prefixed(i, saved.warnings())));
                 if (entries.get(i).hasFullUrl()) {
                     assigned.put(entries.get(i).getFullUrl(), "Patient/" + stored.getIdPart());
                 }
@@ -160,7 +162,9 @@ public class TransactionIntake {
         List<ObservationIntake.Accepted> accepted = observations.acceptAll(pending, prefixes, actor);
         for (int k = 0; k < accepted.size(); k++) {
             int i = pendingIndex.get(k);
-            done.put(i, new EntryOutcome(accepted.get(k).observation(), accepted.get(k).created(), notes.get(i)));
+            List<InputProblem> n = new ArrayList<>(notes.get(i));
+            n.addAll(accepted.get(k).warnings());
+            done.put(i, new EntryOutcome(accepted.get(k).observation(), accepted.get(k).created(), n));
         }
 
         List<EntryOutcome> out = new ArrayList<>();
@@ -168,6 +172,11 @@ public class TransactionIntake {
             out.add(done.get(i));
         }
         return out;
+    }
+
+    private static List<InputProblem> prefixed(int i, List<InputProblem> problems) {
+        return problems.stream().map(p -> new InputProblem(p.expression() == null ? null
+                : prefix(i) + p.expression().substring(p.expression().indexOf('.') + 1), p.code(), p.message())).toList();
     }
 
     private static String prefix(int i) {

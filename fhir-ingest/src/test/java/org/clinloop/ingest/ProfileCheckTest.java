@@ -172,6 +172,25 @@ class ProfileCheckTest {
      * The service parses with a strict parser, which refuses an invalid code (400) before
      * ProfileCheck is reached. A lenient parser keeps it in the model, and the validator names it.
      */
+    /** Found by FuzzIT: HAPI's UCUM lookup throws NumberFormatException on an all-digit 18-digit code. */
+    @Test
+    void inputTheValidatorFailsOnIsRefusedNotThrown() {
+        org.hl7.fhir.r4.model.Observation hr = new org.hl7.fhir.r4.model.Observation();
+        hr.setStatus(org.hl7.fhir.r4.model.Observation.ObservationStatus.FINAL);
+        hr.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/observation-category")
+                .setCode("vital-signs");
+        hr.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
+        hr.getSubject().setReference("Patient/p1");
+        hr.setEffective(new org.hl7.fhir.r4.model.DateTimeType("2026-11-01T08:00:00Z"));
+        hr.setValue(new org.hl7.fhir.r4.model.Quantity().setValue(72).setUnit("x")
+                .setSystem("http://unitsofmeasure.org").setCode("766168158654081008"));
+
+        ProfileCheck.ProfileReport report = CHECK.check(hr);
+
+        assertThat(report.ok()).isFalse();
+        assertThat(report.errors()).isNotEmpty();
+    }
+
     @Test
     void anInvalidGenderIsAnError() {
         String json = "{\"resourceType\":\"Patient\",\"gender\":\"robot\"}";

@@ -16,8 +16,8 @@ import org.clinloop.recommendation.ModelVersion;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Brings the service to readiness: schema migrated, safety rules compiled, and at least one
- * model version registered (a CANDIDATE trained from the seeded cohort; activating it needs a
+ * Brings the service to readiness: schema migrated, safety rules compiled, the FHIR profile
+ * validator warmed up, and at least one model version registered (a CANDIDATE trained from the seeded cohort; activating it needs a
  * model steward). When the database is down at start-up the service stays up but not ready,
  * says why on {@code /health/ready}, and tries again on every probe.
  */
@@ -36,6 +36,8 @@ public class ServiceReadiness {
     SafetyRules rules;
     @Inject
     DecisionReplay replay;
+    @Inject
+    org.clinloop.ingest.ProfileCheck profiles;
     @Inject
     @ConfigProperty(name = "clinloop.model.bootstrap-seed", defaultValue = "20261123")
     long bootstrapSeed;
@@ -59,6 +61,9 @@ public class ServiceReadiness {
                 LOG.info(() -> "Registered first model candidate " + v.id() + " (seed " + bootstrapSeed + ", metrics "
                         + v.metrics() + "); a model steward must activate it");
             }
+            // The profile validator reads and converts the R4 definitions once (seconds): before the
+            // first reading, not during it.
+            profiles.warmUp();
             ready = true;
             problem = null;
         } catch (RuntimeException | java.sql.SQLException e) {

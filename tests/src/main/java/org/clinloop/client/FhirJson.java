@@ -39,9 +39,15 @@ public final class FhirJson {
         obs.putArray("category").addObject().putArray("coding").addObject()
                 .put("system", "http://terminology.hl7.org/CodeSystem/observation-category").put("code", category);
         coding(obs.putObject("code"), loinc, null);
+        if ("59408-5".equals(loinc)) {
+            // The R4 oxygen-saturation profile requires LOINC 2708-6 beside the pulse-oximetry code.
+            ((com.fasterxml.jackson.databind.node.ArrayNode) obs.at("/code/coding")).addObject()
+                    .put("system", "http://loinc.org").put("code", "2708-6");
+        }
         obs.putObject("subject").put("reference", "Patient/" + patientId);
         obs.put("effectiveDateTime", effective.toString());
-        obs.putObject("valueQuantity").put("value", value).put("system", "http://unitsofmeasure.org").put("code", ucum);
+        obs.putObject("valueQuantity").put("value", value).put("unit", ucum).put("system", "http://unitsofmeasure.org")
+                .put("code", ucum);
         return obs;
     }
 

@@ -203,6 +203,33 @@ class IngestIT {
     }
 
     @Test
+    void theR4ValidatorRefusesWhatBreaksTheSpecAndOnlyWarnsOfUnknownProfiles() {
+        String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 2, null);
+        // obs-6: a value and a reason for its absence at once. ClinLoop's own rules have no view on it.
+        ObjectNode both = FhirJson.quantity(patient, ItEnvironment.hoursAgo(3), "8867-4", "vital-signs", 72, "/min");
+        both.putObject("dataAbsentReason").put("text", "sensor off the wrist");
+        JsonNode refused = expect(post(both), 422).json();
+        assertThat(refused.toString()).contains("obs-6");
+
+        // The vital-signs profile needs its LOINC code for oxygen saturation (2708-6), not only 59408-5.
+        ObjectNode spo2 = FhirJson.quantity(patient, ItEnvironment.hoursAgo(3), "59408-5", "vital-signs", 97, "%");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) spo2.at("/code/coding")).remove(1);
+        JsonNode magic = expect(post(spo2), 422).json();
+        assertThat(magic.at("/issue/0/expression/0").asText()).isEqualTo("Observation.code");
+        assertThat(magic.at("/issue/0/diagnostics").asText()).contains("2708-6");
+
+        // A profile this server does not hold is a warning: the reading is stored.
+        ObjectNode usCore = FhirJson.bloodPressure(patient, ItEnvironment.hoursAgo(2), 138, 86);
+        usCore.putObject("meta").putArray("profile").add("http://hl7.org/fhir/us/core/StructureDefinition/us-core-blood-pressure");
+        JsonNode stored = expect(api.post("/fhir", clinic.ehr(), ClinLoopClient.FHIR_JSON,
+                FhirJson.batch(List.of(usCore)).toString()), 200).json();
+        assertThat(stored.at("/entry/0/response/status").asText()).isEqualTo("201 Created");
+        assertThat(stored.at("/entry/0/response/outcome/issue/0/severity").asText()).isEqualTo("warning");
+        assertThat(stored.at("/entry/0/response/outcome/issue/0/diagnostics").asText())
+                .contains("us-core-blood-pressure").contains("not known");
+    }
+
+    @Test
     void aReportedDizzySpellRaisesAnAlertAndPutsAClinicianInTheLoop() {
         String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 2, FhirJson.bounds(0, 4, 1, 100, 0.6, true));
         expect(post(FhirJson.symptom(patient, ItEnvironment.hoursAgo(5), "404640003", "Dizziness")), 201);

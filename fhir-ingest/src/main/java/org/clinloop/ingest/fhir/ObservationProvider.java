@@ -84,7 +84,13 @@ public class ObservationProvider implements IResourceProvider {
                 return existing(accepted.observation());
             }
             Observation stored = accepted.observation();
-            return new MethodOutcome(new IdType("Observation", stored.getIdPart(), "1"), true).setResource(stored);
+            MethodOutcome outcome = new MethodOutcome(new IdType("Observation", stored.getIdPart(), "1"), true)
+                    .setResource(stored);
+            if (!accepted.warnings().isEmpty()) {
+                // Returned as the body when the client asks for it (Prefer: return=OperationOutcome).
+                outcome.setOperationOutcome(OutcomeTranslator.notes(accepted.warnings()));
+            }
+            return outcome;
         } catch (InvalidInputException e) {
             String subject = observation.getSubject().getReference();
             intake.recordRejection(actor, subject != null && subject.startsWith("Patient/")

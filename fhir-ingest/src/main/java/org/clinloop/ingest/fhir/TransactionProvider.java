@@ -114,7 +114,10 @@ public class TransactionProvider {
                     continue;
                 }
                 ObservationIntake.Accepted a = intake.accept(obs, actor);
-                ok(response, a.observation(), a.created());
+                Bundle.BundleEntryComponent entry = ok(response, a.observation(), a.created());
+                if (!a.warnings().isEmpty()) {
+                    entry.getResponse().setOutcome(OutcomeTranslator.notes(prefixed(i, a.warnings())));
+                }
             } catch (InvalidInputException refused) {
                 List<InputProblem> problems = prefixed(i, refused.problems());
                 intake.recordRejection(actor, subject(obs), problems);
