@@ -94,5 +94,14 @@ class ModelLifecycleIT {
 
         expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1), 157, 95), 201);
         assertThat(ItEnvironment.lastEntry(patient, "PROPOSAL_MADE").at("/model/id").asText()).isEqualTo(before);
+
+        // A refused promotion is itself on the record, with every gate it was held to.
+        assertThat(api.post("/api/models/" + promoted + "/activate", steward, ClinLoopClient.JSON_TYPE, "{}").status())
+                .as("a RETIRED version is not promoted again").isEqualTo(422);
+        JsonNode refused = ItEnvironment.lastEntry(null, "MODEL_ACTIVATION_REFUSED");
+        assertThat(refused.get("model").asText()).isEqualTo(promoted);
+        assertThat(refused.get("reasons").toString()).contains("found RETIRED");
+        assertThat(refused.at("/gates/maxGroupRegression").asDouble()).isEqualTo(0.05);
+        assertThat(refused.get("gateChecks").toString()).contains("group");
     }
 }

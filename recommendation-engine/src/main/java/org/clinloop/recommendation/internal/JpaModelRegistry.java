@@ -24,6 +24,7 @@ import org.clinloop.recommendation.PromotionGates;
 import org.clinloop.recommendation.PromotionRefusedException;
 import org.clinloop.recommendation.TitrationModel;
 import org.clinloop.recommendation.TrainedModel;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.tribuo.Model;
 import org.tribuo.classification.Label;
 import org.tribuo.protos.core.ModelProto;
@@ -39,6 +40,15 @@ public class JpaModelRegistry implements ModelRegistry {
 
     @Inject
     AuditLog audit;
+    @Inject
+    @ConfigProperty(name = "clinloop.promotion.min-group-size", defaultValue = "100")
+    int minGroupSize = PromotionGates.DEFAULT.minGroupSize();
+    @Inject
+    @ConfigProperty(name = "clinloop.promotion.max-group-gap", defaultValue = "0.05")
+    double maxGroupGap = PromotionGates.DEFAULT.maxGroupGap();
+    @Inject
+    @ConfigProperty(name = "clinloop.promotion.max-group-regression", defaultValue = "0.05")
+    double maxGroupRegression = PromotionGates.DEFAULT.maxGroupRegression();
 
     @Inject
     Clock clock;
@@ -70,6 +80,17 @@ public class JpaModelRegistry implements ModelRegistry {
      * and committed: the exception does not roll the transaction back, and nothing else has
      * changed by then.
      */
+    /**
+     * The promotion gates: metric floors as {@link PromotionGates#DEFAULT}; the per-group tolerances
+     * from configuration ({@code clinloop.promotion.min-group-size}, {@code .max-group-gap},
+     * {@code .max-group-regression}).
+     */
+    PromotionGates gates() {
+        PromotionGates d = PromotionGates.DEFAULT;
+        return new PromotionGates(d.minAccuracy(), d.minMacroF1(), d.minRecall(), d.maxEce(), minGroupSize, maxGroupGap,
+                maxGroupRegression);
+    }
+
     @Override
     @Transactional(dontRollbackOn = PromotionRefusedException.class)
     public ModelVersion activate(String versionId, Actor steward) {
@@ -90,7 +111,7 @@ public class JpaModelRegistry implements ModelRegistry {
             refusals.add("expected a CANDIDATE or SHADOW version, found " + row.status());
         }
         ModelVersion candidate = row.toVersion();
-        List<PromotionGates.Check> checks = PromotionGates.DEFAULT.checks(candidate, current);
+        List<PromotionGates.Check> checks = gates().checks(candidate, current);
         checks.stream().filter(c -> !c.passed()).map(PromotionGates.Check::message).forEach(refusals::add);
         String comparedWith = current.map(ModelVersion::id).orElse(null);
         if (!refusals.isEmpty()) {
@@ -106,7 +127,7 @@ public class JpaModelRegistry implements ModelRegistry {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("model", versionId);
         detail.put("provenanceHash", version.provenanceHash());
-        detail.put("gates", PromotionGates.DEFAULT);
+        detail.put("gates", gates());
         detail.put("gateChecks", checks);
         detail.put("comparedWith", String.valueOf(comparedWith));
         detail.put("metrics", version.metrics());
@@ -122,7 +143,7 @@ public class JpaModelRegistry implements ModelRegistry {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("model", versionId);
         detail.put("reasons", reasons);
-        detail.put("gates", PromotionGates.DEFAULT);
+        detail.put("gates", gates());
         detail.put("gateChecks", checks);
         detail.put("comparedWith", String.valueOf(comparedWith));
         detail.put("requestedBy", steward.id());
