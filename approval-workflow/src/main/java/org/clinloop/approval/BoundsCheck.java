@@ -31,6 +31,7 @@ public final class BoundsCheck {
                 && context.reading().systolic() >= bounds.systolicFloor()
                 && (Double.isNaN(meanLastThree) || meanLastThree >= 90)
                 && !Boolean.TRUE.equals(clinical.pregnant())
+                && clinical.hypotensionSymptom() == null
                 && (clinical.potassium() == null || clinical.potassium() <= limits.potassiumMax())
                 && (clinical.egfrDropPercent() == null || clinical.egfrDropPercent() <= limits.egfrDropMaxPercent())
                 && context.daysSinceLastAutoChange() >= bounds.minDaysBetweenAutoChanges()

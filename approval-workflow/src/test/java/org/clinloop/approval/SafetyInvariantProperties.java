@@ -65,7 +65,9 @@ class SafetyInvariantProperties {
                         count));
         Arbitrary<ClinicalContext> clinical = Combinators.combine(
                 Arbitraries.of(true, false).injectNull(0.5), Arbitraries.doubles().between(3.0, 7.0).injectNull(0.5),
-                Arbitraries.doubles().between(-20, 60).injectNull(0.5)).as(ClinicalContext::new);
+                Arbitraries.doubles().between(-20, 60).injectNull(0.5),
+                Arbitraries.of("dizziness (SNOMED 404640003) at " + NOW.minus(Duration.ofHours(5))).injectNull(0.8))
+                .as(ClinicalContext::new);
         Arbitrary<BloodPressureReading> trigger = Combinators.combine(Arbitraries.doubles().between(40, 300),
                 Arbitraries.doubles().between(20, 200)).as((s, d) -> new BloodPressureReading("trigger", NOW, s, d));
         return Combinators.combine(trigger, readings().list().ofMaxSize(4), autonomy, changes, clinical)
@@ -102,6 +104,16 @@ class SafetyInvariantProperties {
             assertThat(x.daysSinceLastAutoChange()).isGreaterThanOrEqualTo(b.minDaysBetweenAutoChanges());
             assertThat(x.changes().last30Days()).isLessThan(b.maxAutoChangesPer30Days());
             assertThat(x.clinical().pregnant()).isNotEqualTo(Boolean.TRUE);
+            assertThat(x.clinical().hypotensionSymptom()).as("no AUTO after a reported dizzy spell").isNull();
+        }
+    }
+
+    @Property(tries = 20_000)
+    void aReportedSymptomOfHypotensionAlwaysAlertsAndNeverAutoDelivers(@ForAll("cases") Case c) {
+        TierDecision d = rules.evaluate(c.step(), c.bounds(), LIMITS, c.context());
+        if (c.context().clinical().hypotensionSymptom() != null) {
+            assertThat(d.tier()).isNotEqualTo(Tier.AUTO);
+            assertThat(d.alerts()).extracting(Alert::code).contains("hypotension-symptoms");
         }
     }
 
