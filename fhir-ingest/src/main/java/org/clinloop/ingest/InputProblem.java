@@ -1,5 +1,7 @@
 package org.clinloop.ingest;
 
+import java.util.List;
+
 /**
  * One thing wrong with a submitted resource.
  *
@@ -15,6 +17,24 @@ public record InputProblem(String expression, String code, String message) {
     public InputProblem {
         expression = expression == null ? null : printable(abbreviate(expression, 200));
         message = printable(abbreviate(message, MAX_MESSAGE));
+    }
+
+    /**
+     * These problems as found inside a bundle entry: {@code Observation.code} under the prefix
+     * {@code Bundle.entry[3].resource.} is {@code Bundle.entry[3].resource.code}. An empty prefix
+     * leaves them as they are.
+     */
+    public static List<InputProblem> under(String prefix, List<InputProblem> problems) {
+        if (prefix.isEmpty()) {
+            return problems;
+        }
+        return problems.stream().map(p -> new InputProblem(p.expression() == null ? null
+                : prefix + p.expression().substring(p.expression().indexOf('.') + 1), p.code(), p.message())).toList();
+    }
+
+    /** The expression prefix of a bundle's entry {@code i}. */
+    public static String entry(int i) {
+        return "Bundle.entry[" + i + "].resource.";
     }
 
     private static String abbreviate(String s, int max) {

@@ -208,10 +208,10 @@ public class ObservationIntake {
             }
         }
         if (!problems.isEmpty()) {
-            throw new InvalidInputException(prefixed(prefix, problems));
+            throw new InvalidInputException(InputProblem.under(prefix, problems));
         }
         requireSubmitter(actor, result.patientId());
-        return new Checked(observation, id, result, 0, prefixed(prefix, warnings));
+        return new Checked(observation, id, result, 0, InputProblem.under(prefix, warnings));
     }
 
     private Accepted store(Checked c, Actor actor) {
@@ -302,14 +302,6 @@ public class ObservationIntake {
             }
         }
         return null;
-    }
-
-    private static List<InputProblem> prefixed(String prefix, List<InputProblem> problems) {
-        if (prefix.isEmpty()) {
-            return problems;
-        }
-        return problems.stream().map(p -> new InputProblem(p.expression() == null ? null : prefix
-                + p.expression().substring(p.expression().indexOf('.') + 1), p.code(), p.message())).toList();
     }
 
     private Observation parse(ObservationRow row) {

@@ -136,7 +136,7 @@ public class Prescriptions {
             problems.addAll(profiles.check(order).errors());
         }
         if (!problems.isEmpty()) {
-            throw new InvalidInputException(prefixed(prefix, problems));
+            throw new InvalidInputException(InputProblem.under(prefix, problems));
         }
         Instant now = clock.instant();
         MedicationRequest stored = order.copy();
@@ -326,11 +326,4 @@ public class Prescriptions {
         return who == null ? r.getDisplay() : r.hasDisplay() ? who + " (" + r.getDisplay() + ")" : who;
     }
 
-    private static List<InputProblem> prefixed(String prefix, List<InputProblem> problems) {
-        if (prefix.isEmpty()) {
-            return problems;
-        }
-        return problems.stream().map(p -> new InputProblem(p.expression() == null ? null
-                : prefix + p.expression().substring(p.expression().indexOf('.') + 1), p.code(), p.message())).toList();
-    }
 }

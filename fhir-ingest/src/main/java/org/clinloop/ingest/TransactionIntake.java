@@ -79,7 +79,7 @@ public class TransactionIntake {
                 PatientDirectory.Saved saved = match.map(p -> new PatientDirectory.Saved(p, List.of()))
                         .orElseGet(() -> patients.saveWithWarnings(patient, null, actor));
                 Patient stored = saved.patient();
-                done.put(i, new EntryOutcome(stored, match.isEmpty(), prefixed(i, saved.warnings())));
+                done.put(i, new EntryOutcome(stored, match.isEmpty(), InputProblem.under(prefix(i), saved.warnings())));
                 if (entries.get(i).hasFullUrl()) {
                     assigned.put(entries.get(i).getFullUrl(), "Patient/" + stored.getIdPart());
                 }
@@ -174,13 +174,8 @@ public class TransactionIntake {
         return out;
     }
 
-    private static List<InputProblem> prefixed(int i, List<InputProblem> problems) {
-        return problems.stream().map(p -> new InputProblem(p.expression() == null ? null
-                : prefix(i) + p.expression().substring(p.expression().indexOf('.') + 1), p.code(), p.message())).toList();
-    }
-
     private static String prefix(int i) {
-        return "Bundle.entry[" + i + "].resource.";
+        return InputProblem.entry(i);
     }
 
     private static void failIfAny(List<InputProblem> problems) {

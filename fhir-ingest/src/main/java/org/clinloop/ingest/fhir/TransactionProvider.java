@@ -116,10 +116,11 @@ public class TransactionProvider {
                 ObservationIntake.Accepted a = intake.accept(obs, actor);
                 Bundle.BundleEntryComponent entry = ok(response, a.observation(), a.created());
                 if (!a.warnings().isEmpty()) {
-                    entry.getResponse().setOutcome(OutcomeTranslator.notes(prefixed(i, a.warnings())));
+                    entry.getResponse().setOutcome(OutcomeTranslator.notes(
+                            InputProblem.under(InputProblem.entry(i), a.warnings())));
                 }
             } catch (InvalidInputException refused) {
-                List<InputProblem> problems = prefixed(i, refused.problems());
+                List<InputProblem> problems = InputProblem.under(InputProblem.entry(i), refused.problems());
                 intake.recordRejection(actor, subject(obs), problems);
                 failed(response, "422 Unprocessable Entity", OutcomeTranslator.outcome(problems));
             } catch (AccessRefusedException refused) {
@@ -183,12 +184,6 @@ public class TransactionProvider {
         OperationOutcome oo = new OperationOutcome();
         oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(type).setDiagnostics(message);
         return oo;
-    }
-
-    private static List<InputProblem> prefixed(int i, List<InputProblem> problems) {
-        return problems.stream().map(p -> new InputProblem(p.expression() == null ? null
-                : "Bundle.entry[" + i + "].resource." + p.expression().substring(p.expression().indexOf('.') + 1),
-                p.code(), p.message())).toList();
     }
 
     private static String subject(Observation obs) {
