@@ -50,11 +50,9 @@ class DecisionReplayTest {
         final List<AuditEntry> entries = new ArrayList<>();
 
         @Override
-        public AuditEntry append(AuditEvent e) {
-            AuditEntry entry = new AuditEntry(entries.size() + 1, 1, AT, e.type(), e.actor().id(), e.patientId(),
-                    EntryCodec.canonicalDetail(e.detail()), "", "");
-            entries.add(entry);
-            return entry;
+        public void append(AuditEvent e) {
+            entries.add(new AuditEntry(entries.size() + 1, 1, AT, e.type(), e.actor().id(), e.patientId(),
+                    EntryCodec.canonicalDetail(e.detail()), "", ""));
         }
 
         @Override

@@ -15,8 +15,24 @@ import java.util.function.Consumer;
  */
 public interface AuditLog {
 
-    /** Records an event and returns the entry as hashed. Joins (or starts) a transaction. */
-    AuditEntry append(AuditEvent event);
+    /**
+     * Records an event. Joins (or starts) a transaction; the entry is durable exactly when that
+     * transaction commits. Inside {@link #gathered} it is written when the gathered work returns.
+     */
+    void append(AuditEvent event);
+
+    /**
+     * Runs {@code work} (in the caller's transaction) with the events it appends in that
+     * transaction gathered, and writes them together, in order, when it returns. The log's head is
+     * then locked only for the writing, not for all the work before it, so concurrent decisions
+     * no longer wait for each other's model and rules. Appends made in another transaction (a
+     * {@code REQUIRES_NEW} inside the work) are written at once in that transaction. If the work
+     * throws, nothing gathered is written (its transaction is rolling back). Nested calls join the
+     * outermost.
+     */
+    default <T> T gathered(java.util.function.Supplier<T> work) {
+        return work.get();
+    }
 
     /** Recomputes every hash, link and signed tree head from the stored entries and reports the first break. */
     ChainVerification verify();

@@ -81,7 +81,8 @@ public class ObservationIntake {
         if (existing.isPresent()) {
             return new Accepted(existing.get(), null, false, List.of());
         }
-        return store(check(observation, actor, ""), actor);
+        Checked checked = check(observation, actor, "");
+        return audit.gathered(() -> store(checked, actor));
     }
 
     /**
@@ -109,12 +110,15 @@ public class ObservationIntake {
             throw new InvalidInputException(problems);
         }
         checked.sort(Comparator.comparing(c -> c.effective()));
-        for (Checked c : checked) {
-            done.put(c.index, store(c, actor));
-            // Each reading's rows are written; forget them so the next reading's flushes do not
-            // dirty-check every row of the bundle again (quadratic in bundle size otherwise).
-            store.settle();
-        }
+        audit.gathered(() -> {
+            for (Checked c : checked) {
+                done.put(c.index, store(c, actor));
+                // Each reading's rows are written; forget them so the next reading's flushes do not
+                // dirty-check every row of the bundle again (quadratic in bundle size otherwise).
+                store.settle();
+            }
+            return null;
+        });
         List<Accepted> out = new ArrayList<>();
         for (int i = 0; i < observations.size(); i++) {
             out.add(done.get(i));

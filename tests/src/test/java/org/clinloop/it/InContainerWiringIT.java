@@ -73,30 +73,63 @@ class InContainerWiringIT {
 
     @Test
     void anAuditEntryCommitsWithItsDecisionOrNotAtAll() throws Exception {
+        String probe = "rollback-" + java.util.UUID.randomUUID();
         tx.begin();
-        AuditEntry entry = audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, null, Map.of("probe", "rollback")));
+        audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, null, Map.of("probe", probe)));
         tx.rollback();
 
         List<AuditEntry> recent = audit.read(new AuditQuery(null, AuditEventType.AUDIT_READ, 1000));
-        assertThat(recent).noneMatch(e -> e.hash().equals(entry.hash()));
+        assertThat(recent).noneMatch(e -> e.detailJson().contains(probe));
+        assertThat(audit.verify().intact()).isTrue();
+    }
+
+    @Test
+    void gatheredAppendsAreWrittenTogetherInOrderAndNotAtAllWhenTheWorkFails() throws Exception {
+        String run = java.util.UUID.randomUUID().toString();
+        tx.begin();
+        audit.gathered(() -> {
+            for (int i = 0; i < 3; i++) {
+                audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, "p-gather-" + run, Map.of("n", i)));
+            }
+            return null;
+        });
+        tx.commit();
+        List<AuditEntry> written = new ArrayList<>(audit.read(new AuditQuery("p-gather-" + run, null, 10)));
+        java.util.Collections.reverse(written);
+        assertThat(written).hasSize(3);
+        assertThat(written.get(1).sequence()).isEqualTo(written.get(0).sequence() + 1);
+        assertThat(written.get(2).sequence()).isEqualTo(written.get(0).sequence() + 2);
+        assertThat(written.get(2).detailJson()).contains("\"n\":2");
+
+        tx.begin();
+        try {
+            assertThatThrownBy(() -> audit.gathered(() -> {
+                audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, "p-gather-failed-" + run, Map.of()));
+                throw new IllegalStateException("the decision failed");
+            })).hasMessageContaining("the decision failed");
+        } finally {
+            tx.rollback();
+        }
+        assertThat(audit.read(new AuditQuery("p-gather-failed-" + run, null, 10))).isEmpty();
         assertThat(audit.verify().intact()).isTrue();
     }
 
     @Test
     void concurrentAppendsFormOneChainWithoutGapsOrForks() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<Future<AuditEntry>> futures = new ArrayList<>();
+        String patient = "p-concurrent-" + java.util.UUID.randomUUID();
+        List<Future<?>> futures = new ArrayList<>();
         for (int i = 0; i < 80; i++) {
             int n = i;
-            futures.add(pool.submit(() -> audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, null,
+            futures.add(pool.submit(() -> audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, patient,
                     Map.of("probe", "concurrent", "n", n)))));
         }
-        List<Long> sequences = new ArrayList<>();
-        for (Future<AuditEntry> f : futures) {
-            sequences.add(f.get(60, TimeUnit.SECONDS).sequence());
+        for (Future<?> f : futures) {
+            f.get(60, TimeUnit.SECONDS);
         }
         pool.shutdown();
-        assertThat(sequences).doesNotHaveDuplicates();
+        List<Long> sequences = audit.read(new AuditQuery(patient, null, 100)).stream().map(AuditEntry::sequence).toList();
+        assertThat(sequences).hasSize(80).doesNotHaveDuplicates();
         var verification = audit.verify();
         assertThat(verification.intact()).as(verification.reason()).isTrue();
     }
@@ -144,8 +177,9 @@ class InContainerWiringIT {
 
     @Test
     void verificationNamesExactlyTheEntryAlteredInTheDatabase() throws Exception {
-        AuditEntry victim = audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, "p-tamper",
-                Map.of("probe", "tamper", "dose", "5 mg")));
+        String patient = "p-tamper-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, patient, Map.of("probe", "tamper", "dose", "5 mg")));
+        AuditEntry victim = audit.read(new AuditQuery(patient, null, 1)).get(0);
         audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, null, Map.of("probe", "after")));
         try {
             asIntruder("UPDATE audit_entry SET detail = replace(detail, '5 mg', '50 mg') WHERE sequence_no = "

@@ -47,24 +47,75 @@ public class JpaAuditLog implements AuditLog {
     TreeHeadSigner signer;
     @Inject
     KeyPublisher keys;
+    @jakarta.annotation.Resource
+    jakarta.transaction.TransactionSynchronizationRegistry transactions;
+
+    /** Events gathered on this thread, for the transaction they were appended in. */
+    private record Gathered(Object transaction, List<AuditEvent> events) {
+    }
+
+    private final ThreadLocal<Gathered> gathered = new ThreadLocal<>();
 
     @Override
     @Transactional(Transactional.TxType.REQUIRED)
-    public AuditEntry append(AuditEvent event) {
+    public void append(AuditEvent event) {
+        Gathered g = gathered.get();
+        if (g != null && g.transaction().equals(transactionKey())) {
+            g.events().add(event);
+        } else {
+            write(List.of(event));
+        }
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.REQUIRED)
+    public <T> T gathered(java.util.function.Supplier<T> work) {
+        Object transaction = transactionKey();
+        if (gathered.get() != null || transaction == null) {
+            return work.get();
+        }
+        Gathered g = new Gathered(transaction, new ArrayList<>());
+        gathered.set(g);
+        T result;
+        try {
+            result = work.get();
+        } finally {
+            gathered.remove();
+        }
+        write(g.events());
+        return result;
+    }
+
+    private Object transactionKey() {
+        return transactions == null ? null : transactions.getTransactionKey();
+    }
+
+    /** Appends events in order under one lock of the head row (held until the transaction ends). */
+    List<AuditEntry> write(List<AuditEvent> events) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
         AuditHeadRow head = em.find(AuditHeadRow.class, AuditHeadRow.SINGLETON, LockModeType.PESSIMISTIC_WRITE);
         if (head == null) {
             throw new IllegalStateException("The audit_head row is missing: the audit schema was not migrated.");
         }
-        long sequence = head.lastSequence() + 1;
-        Instant at = EntryCodec.recordedAt(clock.instant());
-        String detail = EntryCodec.canonicalDetail(event.detail());
-        String hash = EntryCodec.chainHash(head.lastHash(), EntryCodec.canonicalEntry(EntryCodec.CURRENT_FORMAT,
-                sequence, at, event.type(), event.actor().id(), event.patientId(), detail));
-        AuditEntry entry = new AuditEntry(sequence, EntryCodec.CURRENT_FORMAT, at, event.type(), event.actor().id(),
-                event.patientId(), detail, head.lastHash(), hash);
-        em.persist(new AuditEntryRow(entry));
-        head.advance(sequence, hash);
-        return entry;
+        List<AuditEntry> out = new ArrayList<>(events.size());
+        long sequence = head.lastSequence();
+        String previous = head.lastHash();
+        for (AuditEvent event : events) {
+            sequence++;
+            Instant at = EntryCodec.recordedAt(clock.instant());
+            String detail = EntryCodec.canonicalDetail(event.detail());
+            String hash = EntryCodec.chainHash(previous, EntryCodec.canonicalEntry(EntryCodec.CURRENT_FORMAT,
+                    sequence, at, event.type(), event.actor().id(), event.patientId(), detail));
+            AuditEntry entry = new AuditEntry(sequence, EntryCodec.CURRENT_FORMAT, at, event.type(), event.actor().id(),
+                    event.patientId(), detail, previous, hash);
+            em.persist(new AuditEntryRow(entry));
+            head.advance(sequence, hash);
+            out.add(entry);
+            previous = hash;
+        }
+        return out;
     }
 
     /**

@@ -95,7 +95,7 @@ public class AppendBenchmark {
         em.getTransaction().begin();
         long last = 0;
         for (int i = 0; i < perCommit; i++) {
-            last = log.append(event).sequence();
+            last = log.write(List.of(event)).get(0).sequence();
         }
         em.getTransaction().commit();
         em.clear();
