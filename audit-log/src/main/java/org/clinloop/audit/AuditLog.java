@@ -3,6 +3,7 @@ package org.clinloop.audit;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The append-only decision record: a hash chain and an RFC 6962 Merkle tree over the same
@@ -30,7 +31,7 @@ public interface AuditLog {
      * throws, nothing gathered is written (its transaction is rolling back). Nested calls join the
      * outermost.
      */
-    default <T> T gathered(java.util.function.Supplier<T> work) {
+    default <T> T gathered(Supplier<T> work) {
         return work.get();
     }
 

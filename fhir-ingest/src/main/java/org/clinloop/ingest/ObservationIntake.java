@@ -198,7 +198,7 @@ public class ObservationIntake {
             ProfileCheck.ProfileReport profile = profiles.check(observation);
             warnings.addAll(profile.warnings());
             for (InputProblem p : profile.errors()) {
-                if (alreadyReported(p, problems)) {
+                if (ProfileCheck.repeats(p, problems)) {
                     continue; // ObservationRules said it first, in ClinLoop's words
                 }
                 if (rulesPassed && isUnitOfAcceptedQuantity(p)) {
@@ -263,21 +263,6 @@ public class ObservationIntake {
             outcome = workflow.onReading(patientId, history, reading);
         }
         return new Accepted(stored, outcome, true, c.warnings());
-    }
-
-    /** A profile finding at (or inside, or around) an element ClinLoop's own rules already refused. */
-    static boolean alreadyReported(InputProblem p, List<InputProblem> problems) {
-        if (p.expression() == null) {
-            return false;
-        }
-        String at = p.expression().replaceAll("\\[\\d+]", "");
-        for (InputProblem q : problems) {
-            String ours = q.expression() == null ? null : q.expression().replaceAll("\\[\\d+]", "");
-            if (ours != null && (at.startsWith(ours) || ours.startsWith(at))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The unit, code or system of a value quantity (the vital-signs profiles fix them). */

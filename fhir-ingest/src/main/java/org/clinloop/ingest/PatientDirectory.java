@@ -108,7 +108,7 @@ public class PatientDirectory implements CareTeam {
         List<InputProblem> warnings = List.of();
         if (limits.isEmpty()) {
             ProfileCheck.ProfileReport profile = profiles.check(patient);
-            profile.errors().stream().filter(p -> !ObservationIntake.alreadyReported(p, problems)).forEach(problems::add);
+            profile.errors().stream().filter(p -> !ProfileCheck.repeats(p, problems)).forEach(problems::add);
             warnings = profile.warnings();
         }
         if (!problems.isEmpty()) {

@@ -158,65 +158,106 @@ public class Prescriptions {
         return stored;
     }
 
+    /** A stored prescription and what the sender should know about it (see {@link #notes}). */
+    public record Accepted(MedicationRequest order, List<InputProblem> notes) {
+        public Accepted {
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /**
+     * One prescription on its own (a plain create): stored, then the patient's regimen reconciled
+     * with it, in one transaction; the notes say whether it set the regimen and why not.
+     */
+    @Transactional
+    public Accepted accept(MedicationRequest order, Actor actor) {
+        MedicationRequest stored = store(order, "", actor);
+        List<InputProblem> notes = new ArrayList<>(notes(stored, "MedicationRequest."));
+        String patientId = stored.getSubject().getReference().substring("Patient/".length());
+        reconcile(patientId, actor).filter(set -> set.order().equals(stored.getIdPart()))
+                .ifPresent(set -> notes.add(set.note("MedicationRequest.")));
+        return new Accepted(stored, notes);
+    }
+
+    /**
+     * Where an order of a protocol drug lands on its protocol's ladder.
+     *
+     * @param protocol the protocol whose ladder is of the order's drug
+     * @param dose     the order's daily dose, or why it has none
+     * @param step     the ladder rung of that dose, if it is one
+     */
+    private record Placement(ProtocolLimits protocol, Dose dose, OptionalInt step) {
+    }
+
+    /** The placement of an order of RxNorm {@code code}; empty when no protocol titrates that drug. */
+    private static Optional<Placement> place(MedicationRequest order, String code) {
+        Product product = PRODUCTS.get(code);
+        return Optional.ofNullable(product).flatMap(p -> Protocols.forIngredient(p.ingredient())).map(protocol -> {
+            Dose dose = dailyDose(order, product);
+            return new Placement(protocol, dose,
+                    dose.problem() != null ? OptionalInt.empty() : protocol.ladder().stepOf(dose.mgPerDay()));
+        });
+    }
+
     /** What the sender should know about a stored order: is it a drug ClinLoop titrates, and at which step. */
     public List<InputProblem> notes(MedicationRequest order, String prefix) {
-        List<InputProblem> notes = new ArrayList<>();
         Coding rxnorm = rxNorm(order);
         if (rxnorm == null) {
-            notes.add(new InputProblem(prefix + "medication", "informational",
+            return List.of(new InputProblem(prefix + "medication", "informational",
                     "no RxNorm coding (" + RXNORM + "): kept as EHR context; no titration protocol applies"));
-            return notes;
         }
-        Product product = PRODUCTS.get(rxnorm.getCode());
-        Optional<ProtocolLimits> protocol = product == null ? Optional.empty() : Protocols.forIngredient(product.ingredient());
-        if (protocol.isEmpty()) {
-            notes.add(new InputProblem(prefix + "medicationCodeableConcept", "informational",
+        Optional<Placement> placed = place(order, rxnorm.getCode());
+        if (placed.isEmpty()) {
+            return List.of(new InputProblem(prefix + "medicationCodeableConcept", "informational",
                     "RxNorm " + rxnorm.getCode() + " (" + display(order, rxnorm) + ") is on no titration protocol: "
                             + "kept as EHR context; ClinLoop proposes no changes to it"));
-            return notes;
         }
-        Dose dose = dailyDose(order, product);
-        if (dose.problem() != null) {
-            notes.add(new InputProblem(prefix + "dosageInstruction", "informational", dose.problem()
-                    + ": this order cannot set the " + protocol.get().protocol() + " regimen"));
-        } else if (protocol.get().ladder().stepOf(dose.mgPerDay()).isEmpty()) {
-            notes.add(new InputProblem(prefix + "dosageInstruction", "informational", "daily dose "
-                    + dose.mgPerDay().toPlainString() + " mg is not on the " + protocol.get().protocol() + " ladder "
-                    + protocol.get().ladder().doses() + " mg: this order cannot set the regimen"));
+        Placement p = placed.get();
+        if (p.dose().problem() != null) {
+            return List.of(new InputProblem(prefix + "dosageInstruction", "informational", p.dose().problem()
+                    + ": this order cannot set the " + p.protocol().protocol() + " regimen"));
         }
-        return notes;
+        if (p.step().isEmpty()) {
+            return List.of(new InputProblem(prefix + "dosageInstruction", "informational", "daily dose "
+                    + p.dose().mgPerDay().toPlainString() + " mg is not on the " + p.protocol().protocol() + " ladder "
+                    + p.protocol().ladder().doses() + " mg: this order cannot set the regimen"));
+        }
+        return List.of();
     }
 
     /** The regimen an order set, e.g. "lisinopril 10 mg daily (hypertension-acei-v1 step 2)". */
     public record RegimenSet(String order, Regimen regimen, String description) {
+
+        /** The note telling the sender of the order, at {@code prefix}, that it set the regimen. */
+        public InputProblem note(String prefix) {
+            return new InputProblem(prefix + "dosageInstruction", "informational",
+                    "set the regimen of Patient/" + regimen.patientId() + ": " + description);
+        }
     }
 
     /**
      * Sets the patient's regimen from their newest active order of a protocol drug, when its daily
      * dose is on the ladder, unless ClinLoop's record is newer. Returns the regimen set, if one was.
+     * The newest order decides: when it gives no ladder dose, an older one does not stand in for it.
+     * (Every stored order has an order intent: {@link #store} refuses the others.)
      */
     @Transactional
     public Optional<RegimenSet> reconcile(String patientId, Actor actor) {
-        for (MedicationRequestRow row : store.activeOrdersOf(patientId, PRODUCTS.keySet())) {
-            if (!ORDER_INTENTS.contains(row.intent())) {
-                continue;
-            }
-            MedicationRequest order = fhir.newJsonParser().parseResource(MedicationRequest.class, row.resourceJson());
-            Product product = PRODUCTS.get(row.rxNorm());
-            Optional<ProtocolLimits> protocol = Protocols.forIngredient(product.ingredient());
-            Dose dose = dailyDose(order, product);
-            OptionalInt step = dose.problem() != null || protocol.isEmpty() ? OptionalInt.empty()
-                    : protocol.get().ladder().stepOf(dose.mgPerDay());
-            if (step.isEmpty()) {
-                // The newest order decides; an older one must not stand in for it.
-                return Optional.empty();
-            }
-            String description = protocol.get().ladder().describe(step.getAsInt()) + " (" + protocol.get().protocol()
-                    + " step " + step.getAsInt() + ")";
-            return plans.recordPrescription(patientId, protocol.get().protocol(), step.getAsInt(), row.authoredOn(),
-                    row.id(), prescriber(row, actor), actor).map(r -> new RegimenSet(row.id(), r, description));
+        Optional<MedicationRequestRow> newest = store.newestActiveOrder(patientId, PRODUCTS.keySet());
+        if (newest.isEmpty()) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        MedicationRequestRow row = newest.get();
+        MedicationRequest order = fhir.newJsonParser().parseResource(MedicationRequest.class, row.resourceJson());
+        Optional<Placement> placed = place(order, row.rxNorm()).filter(p -> p.step().isPresent());
+        if (placed.isEmpty()) {
+            return Optional.empty();
+        }
+        ProtocolLimits protocol = placed.get().protocol();
+        int step = placed.get().step().getAsInt();
+        String description = protocol.ladder().describe(step) + " (" + protocol.protocol() + " step " + step + ")";
+        return plans.recordPrescription(patientId, protocol.protocol(), step, row.authoredOn(), row.id(),
+                prescriber(row, actor), actor).map(r -> new RegimenSet(row.id(), r, description));
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

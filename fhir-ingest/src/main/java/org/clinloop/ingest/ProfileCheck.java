@@ -171,6 +171,29 @@ public class ProfileCheck {
         }
     }
 
+    /**
+     * Whether a finding is at, inside or around an element one of {@code reported} already names:
+     * where ClinLoop's own checks refused an element, they said it first, in ClinLoop's words, and
+     * the validator's finding would only repeat it.
+     */
+    public static boolean repeats(InputProblem finding, List<InputProblem> reported) {
+        if (finding.expression() == null) {
+            return false;
+        }
+        String at = withoutIndexes(finding.expression());
+        for (InputProblem q : reported) {
+            String ours = q.expression() == null ? null : withoutIndexes(q.expression());
+            if (ours != null && (at.startsWith(ours) || ours.startsWith(at))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String withoutIndexes(String expression) {
+        return expression.replaceAll("\\[\\d+]", "");
+    }
+
     private final FhirContext fhir;
     private final ValidationSupportChain support;
     private final ReferenceValidator validator;

@@ -130,8 +130,7 @@ public class TransactionIntake {
                 for (int i : orders) {
                     if (done.get(i).resource().getIdPart().equals(set.order())) {
                         List<InputProblem> n = new ArrayList<>(done.get(i).notes());
-                        n.add(new InputProblem(prefix(i) + "dosageInstruction", "informational",
-                                "set the regimen of Patient/" + patientId + ": " + set.description()));
+                        n.add(set.note(prefix(i)));
                         done.put(i, new EntryOutcome(done.get(i).resource(), true, n));
                     }
                 }
@@ -146,8 +145,7 @@ public class TransactionIntake {
             String ifNoneExist = entries.get(i).getRequest().getIfNoneExist();
             Optional<Observation> match = Optional.empty();
             if (ifNoneExist != null && !ifNoneExist.isBlank()) {
-                Identifier id = identifierCriterion(ifNoneExist.startsWith("Observation?")
-                        ? ifNoneExist.substring("Observation?".length()) : ifNoneExist);
+                Identifier id = identifierCriterion(ifNoneExist);
                 if (id == null) {
                     problems.add(new InputProblem("Bundle.entry[" + i + "].request.ifNoneExist", "value",
                             "expected identifier=[system|]value, found " + ifNoneExist));
@@ -197,14 +195,12 @@ public class TransactionIntake {
             return Optional.empty();
         }
         String where = "Bundle.entry[" + i + "].request.ifNoneExist";
-        Identifier id = identifierCriterion(ifNoneExist.startsWith("Patient?")
-                ? ifNoneExist.substring("Patient?".length()) : ifNoneExist);
+        Identifier id = identifierCriterion(ifNoneExist);
         if (id == null) {
             problems.add(new InputProblem(where, "value", "expected identifier=system|value, found " + ifNoneExist));
             return Optional.empty();
         }
-        List<Patient> found = patients.search(new PatientDirectory.Query(id.getSystem(), id.getValue(), null, null, null),
-                actor, 2);
+        List<Patient> found = patientsWith(id, actor);
         if (found.size() > 1) {
             problems.add(new InputProblem(where, "multiple-matches",
                     "expected at most one Patient with identifier " + id.getSystem() + "|" + id.getValue()
@@ -223,8 +219,8 @@ public class TransactionIntake {
         Map<Reference, String> refs = new LinkedHashMap<>();
         fhir.newTerser().visit(resource, (element, containing, children, definitions) -> {
             if (element instanceof Reference ref && ref.hasReference()) {
-                refs.put(ref, prefix + children.stream().filter(java.util.Objects::nonNull).map(BaseRuntimeChildDefinition::getElementName)
-                        .collect(Collectors.joining(".")));
+                refs.put(ref, prefix + children.stream().filter(java.util.Objects::nonNull)
+                        .map(BaseRuntimeChildDefinition::getElementName).collect(Collectors.joining(".")));
             }
             return true;
         });
@@ -243,13 +239,12 @@ public class TransactionIntake {
                         + " (its resource was not sent); kept as sent, unresolved"));
             } else if (value.matches("[A-Z][A-Za-z]+\\?.*")) {
                 String type = value.substring(0, value.indexOf('?'));
-                Identifier id = identifierCriterion(value.substring(value.indexOf('?') + 1));
+                Identifier id = identifierCriterion(value);
                 if (id == null) {
                     problems.add(new InputProblem(where, "not-supported", "expected a conditional reference "
                             + type + "?identifier=system|value, found " + value));
                 } else if ("Patient".equals(type)) {
-                    List<Patient> found = patients.search(new PatientDirectory.Query(id.getSystem(), id.getValue(), null,
-                            null, null), actor, 2);
+                    List<Patient> found = patientsWith(id, actor);
                     if (found.size() != 1) {
                         problems.add(new InputProblem(where, found.isEmpty() ? "not-found" : "multiple-matches",
                                 "expected exactly one Patient matching " + value + ", found " + found.size()));
@@ -268,8 +263,17 @@ public class TransactionIntake {
         return notes;
     }
 
-    /** {@code identifier=system|value} (or {@code identifier=value}) as an Identifier; null when not that form. */
-    static Identifier identifierCriterion(String query) {
+    /** At most two Patients with this identifier: enough to tell none, one and several apart. */
+    private List<Patient> patientsWith(Identifier id, Actor actor) {
+        return patients.search(new PatientDirectory.Query(id.getSystem(), id.getValue(), null, null, null), actor, 2);
+    }
+
+    /**
+     * The one search ClinLoop answers in a conditional create or reference, {@code
+     * [Type?]identifier=[system|]value} (URL-encoded), as an Identifier; null when not that form.
+     */
+    public static Identifier identifierCriterion(String criteria) {
+        String query = criteria == null ? null : criteria.substring(criteria.indexOf('?') + 1);
         if (query == null || !query.startsWith("identifier=") || query.contains("&")) {
             return null;
         }

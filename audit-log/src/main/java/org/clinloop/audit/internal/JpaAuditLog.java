@@ -1,11 +1,13 @@
 package org.clinloop.audit.internal;
 
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.clinloop.audit.AuditEntry;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditLog;
@@ -47,8 +50,8 @@ public class JpaAuditLog implements AuditLog {
     TreeHeadSigner signer;
     @Inject
     KeyPublisher keys;
-    @jakarta.annotation.Resource
-    jakarta.transaction.TransactionSynchronizationRegistry transactions;
+    @Resource
+    TransactionSynchronizationRegistry transactions;
 
     /** Events gathered on this thread, for the transaction they were appended in. */
     private record Gathered(Object transaction, List<AuditEvent> events) {
@@ -69,7 +72,7 @@ public class JpaAuditLog implements AuditLog {
 
     @Override
     @Transactional(Transactional.TxType.REQUIRED)
-    public <T> T gathered(java.util.function.Supplier<T> work) {
+    public <T> T gathered(Supplier<T> work) {
         Object transaction = transactionKey();
         if (gathered.get() != null || transaction == null) {
             return work.get();
@@ -100,20 +103,17 @@ public class JpaAuditLog implements AuditLog {
             throw new IllegalStateException("The audit_head row is missing: the audit schema was not migrated.");
         }
         List<AuditEntry> out = new ArrayList<>(events.size());
-        long sequence = head.lastSequence();
-        String previous = head.lastHash();
         for (AuditEvent event : events) {
-            sequence++;
+            long sequence = head.lastSequence() + 1;
             Instant at = EntryCodec.recordedAt(clock.instant());
             String detail = EntryCodec.canonicalDetail(event.detail());
-            String hash = EntryCodec.chainHash(previous, EntryCodec.canonicalEntry(EntryCodec.CURRENT_FORMAT,
+            String hash = EntryCodec.chainHash(head.lastHash(), EntryCodec.canonicalEntry(EntryCodec.CURRENT_FORMAT,
                     sequence, at, event.type(), event.actor().id(), event.patientId(), detail));
             AuditEntry entry = new AuditEntry(sequence, EntryCodec.CURRENT_FORMAT, at, event.type(), event.actor().id(),
-                    event.patientId(), detail, previous, hash);
+                    event.patientId(), detail, head.lastHash(), hash);
             em.persist(new AuditEntryRow(entry));
             head.advance(sequence, hash);
             out.add(entry);
-            previous = hash;
         }
         return out;
     }

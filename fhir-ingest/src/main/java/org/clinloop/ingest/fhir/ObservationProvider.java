@@ -23,8 +23,6 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -35,10 +33,12 @@ import org.clinloop.audit.Actor;
 import org.clinloop.ingest.InvalidInputException;
 import org.clinloop.ingest.ObservationIntake;
 import org.clinloop.ingest.ObservationRules;
+import org.clinloop.ingest.TransactionIntake;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
@@ -121,20 +121,12 @@ public class ObservationProvider implements IResourceProvider {
 
     /** The only conditional-create criterion ClinLoop answers: {@code identifier=[system|]value}. */
     static Observation criteria(String conditionalUrl) {
-        String query = conditionalUrl.contains("?") ? conditionalUrl.substring(conditionalUrl.indexOf('?') + 1)
-                : conditionalUrl;
-        String[] parts = query.split("&");
-        if (parts.length != 1 || !parts[0].startsWith("identifier=") || parts[0].length() == "identifier=".length()) {
+        Identifier id = TransactionIntake.identifierCriterion(conditionalUrl);
+        if (id == null) {
             throw new InvalidRequestException("Expected If-None-Exist: identifier=[system|]value, found " + conditionalUrl);
         }
-        String token = URLDecoder.decode(parts[0].substring("identifier=".length()), StandardCharsets.UTF_8);
         Observation probe = new Observation();
-        int bar = token.indexOf('|');
-        if (bar < 0) {
-            probe.addIdentifier().setValue(token);
-        } else {
-            probe.addIdentifier().setSystem(bar == 0 ? null : token.substring(0, bar)).setValue(token.substring(bar + 1));
-        }
+        probe.addIdentifier(id);
         return probe;
     }
 

@@ -22,7 +22,6 @@ import org.clinloop.approval.ApprovalQueue;
 import org.clinloop.approval.Deliveries;
 import org.clinloop.approval.TitrationPlans;
 import org.clinloop.audit.Actor;
-import org.clinloop.ingest.InputProblem;
 import org.clinloop.ingest.PatientDirectory;
 import org.clinloop.ingest.Prescriptions;
 import org.hl7.fhir.r4.model.DetectedIssue;
@@ -114,17 +113,12 @@ public final class WorkflowResourceProviders {
         @Create
         public MethodOutcome create(@ResourceParam MedicationRequest order, RequestDetails request) {
             FhirCallers.requireBody(order);
-            Actor actor = FhirCallers.actor(request);
-            MedicationRequest stored = prescriptions.store(order, "", actor);
-            List<InputProblem> notes = new ArrayList<>(prescriptions.notes(stored, "MedicationRequest."));
-            String patientId = stored.getSubject().getReference().substring("Patient/".length());
-            prescriptions.reconcile(patientId, actor).filter(set -> set.order().equals(stored.getIdPart()))
-                    .ifPresent(set -> notes.add(new InputProblem("MedicationRequest.dosageInstruction", "informational",
-                            "set the regimen of Patient/" + patientId + ": " + set.description())));
+            Prescriptions.Accepted accepted = prescriptions.accept(order, FhirCallers.actor(request));
+            MedicationRequest stored = accepted.order();
             MethodOutcome outcome = new MethodOutcome(stored.getIdElement().withResourceType("MedicationRequest")
                     .withVersion("1"), true).setResource(stored);
-            if (!notes.isEmpty()) {
-                outcome.setOperationOutcome(OutcomeTranslator.notes(notes));
+            if (!accepted.notes().isEmpty()) {
+                outcome.setOperationOutcome(OutcomeTranslator.notes(accepted.notes()));
             }
             return outcome;
         }

@@ -252,11 +252,12 @@ public class FhirStore {
                 .setParameter("p", patientId).setHint(READ_ONLY, true).setMaxResults(limit).getResultList();
     }
 
-    /** A patient's active prescriptions of these RxNorm codes, newest first. */
-    public List<MedicationRequestRow> activeOrdersOf(String patientId, java.util.Collection<String> rxNorm) {
+    /** A patient's newest active prescription of one of these RxNorm codes. */
+    public Optional<MedicationRequestRow> newestActiveOrder(String patientId, java.util.Collection<String> rxNorm) {
         return em.createQuery("select m from MedicationRequestRow m where m.patientId = :p and m.status = 'active'"
                         + " and m.rxNorm in :codes order by m.authoredOn desc, m.id", MedicationRequestRow.class)
-                .setParameter("p", patientId).setParameter("codes", rxNorm).setHint(READ_ONLY, true).getResultList();
+                .setParameter("p", patientId).setParameter("codes", rxNorm).setHint(READ_ONLY, true).setMaxResults(1)
+                .getResultList().stream().findFirst();
     }
 
     public Optional<ObservationRow> observation(String id) {
