@@ -16,14 +16,8 @@ public final class FhirJson {
 
     /** A vital-signs blood-pressure panel (LOINC 85354-9) in mm[Hg]. */
     public static ObjectNode bloodPressure(String patientId, Instant effective, double systolic, double diastolic) {
-        ObjectNode obs = JSON.createObjectNode();
-        obs.put("resourceType", "Observation");
-        obs.put("status", "final");
-        obs.putArray("category").addObject().putArray("coding").addObject()
-                .put("system", "http://terminology.hl7.org/CodeSystem/observation-category").put("code", "vital-signs");
-        coding(obs.putObject("code"), "85354-9", "Blood pressure panel with all children optional");
-        obs.putObject("subject").put("reference", "Patient/" + patientId);
-        obs.put("effectiveDateTime", effective.toString());
+        ObjectNode obs = observation(patientId, effective, "vital-signs", "85354-9",
+                "Blood pressure panel with all children optional");
         ArrayNode components = obs.putArray("component");
         component(components.addObject(), "8480-6", "Systolic blood pressure", systolic);
         component(components.addObject(), "8462-4", "Diastolic blood pressure", diastolic);
@@ -33,19 +27,11 @@ public final class FhirJson {
     /** A single-valued Observation (heart rate, steps, weight, SpO2, a lab) with a UCUM quantity. */
     public static ObjectNode quantity(String patientId, Instant effective, String loinc, String category, double value,
                                       String ucum) {
-        ObjectNode obs = JSON.createObjectNode();
-        obs.put("resourceType", "Observation");
-        obs.put("status", "final");
-        obs.putArray("category").addObject().putArray("coding").addObject()
-                .put("system", "http://terminology.hl7.org/CodeSystem/observation-category").put("code", category);
-        coding(obs.putObject("code"), loinc, null);
+        ObjectNode obs = observation(patientId, effective, category, loinc, null);
         if ("59408-5".equals(loinc)) {
             // The R4 oxygen-saturation profile requires LOINC 2708-6 beside the pulse-oximetry code.
-            ((com.fasterxml.jackson.databind.node.ArrayNode) obs.at("/code/coding")).addObject()
-                    .put("system", "http://loinc.org").put("code", "2708-6");
+            ((ArrayNode) obs.at("/code/coding")).addObject().put("system", "http://loinc.org").put("code", "2708-6");
         }
-        obs.putObject("subject").put("reference", "Patient/" + patientId);
-        obs.put("effectiveDateTime", effective.toString());
         obs.putObject("valueQuantity").put("value", value).put("unit", ucum).put("system", "http://unitsofmeasure.org")
                 .put("code", ucum);
         return obs;
@@ -53,14 +39,7 @@ public final class FhirJson {
 
     /** US Core pregnancy status (LOINC 82810-3), SNOMED CT 77386006 pregnant or 60001007 not pregnant. */
     public static ObjectNode pregnancyStatus(String patientId, Instant effective, boolean pregnant) {
-        ObjectNode obs = JSON.createObjectNode();
-        obs.put("resourceType", "Observation");
-        obs.put("status", "final");
-        obs.putArray("category").addObject().putArray("coding").addObject()
-                .put("system", "http://terminology.hl7.org/CodeSystem/observation-category").put("code", "social-history");
-        coding(obs.putObject("code"), "82810-3", "Pregnancy status");
-        obs.putObject("subject").put("reference", "Patient/" + patientId);
-        obs.put("effectiveDateTime", effective.toString());
+        ObjectNode obs = observation(patientId, effective, "social-history", "82810-3", "Pregnancy status");
         obs.putObject("valueCodeableConcept").putArray("coding").addObject().put("system", "http://snomed.info/sct")
                 .put("code", pregnant ? "77386006" : "60001007");
         return obs;
@@ -68,16 +47,23 @@ public final class FhirJson {
 
     /** A symptom the patient reports (LOINC 75325-1), e.g. SNOMED 404640003 dizziness. */
     public static ObjectNode symptom(String patientId, Instant effective, String snomed, String display) {
+        ObjectNode obs = observation(patientId, effective, "survey", "75325-1", "Symptom");
+        obs.putObject("valueCodeableConcept").putArray("coding").addObject().put("system", "http://snomed.info/sct")
+                .put("code", snomed).put("display", display);
+        return obs;
+    }
+
+    /** A final Observation of one LOINC code, category, subject and time; the caller adds its value. */
+    private static ObjectNode observation(String patientId, Instant effective, String category, String loinc,
+                                          String display) {
         ObjectNode obs = JSON.createObjectNode();
         obs.put("resourceType", "Observation");
         obs.put("status", "final");
         obs.putArray("category").addObject().putArray("coding").addObject()
-                .put("system", "http://terminology.hl7.org/CodeSystem/observation-category").put("code", "survey");
-        coding(obs.putObject("code"), "75325-1", "Symptom");
+                .put("system", "http://terminology.hl7.org/CodeSystem/observation-category").put("code", category);
+        coding(obs.putObject("code"), loinc, display);
         obs.putObject("subject").put("reference", "Patient/" + patientId);
         obs.put("effectiveDateTime", effective.toString());
-        obs.putObject("valueCodeableConcept").putArray("coding").addObject().put("system", "http://snomed.info/sct")
-                .put("code", snomed).put("display", display);
         return obs;
     }
 

@@ -125,8 +125,7 @@ class SyntheaIngestIT {
             for (JsonNode e : bundle.get("entry")) {
                 JsonNode r = e.get("resource");
                 if ("MedicationRequest".equals(r.get("resourceType").asText())) {
-                    sent.merge(r.at("/medicationCodeableConcept/coding/0/code").asText() + " " + r.get("status").asText()
-                            + " " + instant(r.get("authoredOn").asText()), 1, Integer::sum);
+                    sent.merge(order(r), 1, Integer::sum);
                 }
             }
             String syntheaId = bundle.at("/entry/0/resource/id").asText();
@@ -134,8 +133,7 @@ class SyntheaIngestIT {
             Map<String, Integer> stored = new TreeMap<>();
             for (JsonNode e : allPages("/fhir/MedicationRequest?patient=" + id)) {
                 JsonNode r = e.get("resource");
-                stored.merge(r.at("/medicationCodeableConcept/coding/0/code").asText() + " " + r.get("status").asText()
-                        + " " + instant(r.get("authoredOn").asText()), 1, Integer::sum);
+                stored.merge(order(r), 1, Integer::sum);
                 assertThat(r.at("/subject/reference").asText()).isEqualTo("Patient/" + id);
                 assertThat(r.at("/medicationCodeableConcept/coding/0/system").asText())
                         .isEqualTo("http://www.nlm.nih.gov/research/umls/rxnorm");
@@ -365,6 +363,12 @@ class SyntheaIngestIT {
         if (ifNoneExist != null) {
             request.put("ifNoneExist", ifNoneExist);
         }
+    }
+
+    /** "RxNorm code, status, authored instant": what must survive the trip for an order. */
+    static String order(JsonNode medicationRequest) {
+        return medicationRequest.at("/medicationCodeableConcept/coding/0/code").asText() + " "
+                + medicationRequest.get("status").asText() + " " + instant(medicationRequest.get("authoredOn").asText());
     }
 
     static String instant(String dateTime) {
