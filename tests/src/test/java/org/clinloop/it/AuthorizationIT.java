@@ -48,6 +48,8 @@ class AuthorizationIT {
         "GET, /fhir/Patient?name=Jones",
         "GET, /fhir/Goal/bp-demo-jones",
         "GET, /fhir/Provenance/decision-1",
+        "POST, /fhir/MedicationRequest",
+        "POST, /fhir",
     })
     void noTokenIs401(String method, String path) {
         ClinLoopClient.Reply r = "GET".equals(method) ? api.get(path, null)
@@ -72,6 +74,10 @@ class AuthorizationIT {
         assertThat(api.post("/fhir/Observation", clinic.compliance(), ClinLoopClient.FHIR_JSON,
                 FhirJson.bloodPressure(Clinic.JONES_ID, Instant.now(), 140, 90).toString()).status()).isEqualTo(403);
         assertThat(api.get("/api/me/adjustments", clinic.clinician(Clinic.RIVERA)).status()).isEqualTo(403);
+        // Prescriptions come from the EHR only: a patient's app may not write one, even its own.
+        assertThat(api.post("/fhir/MedicationRequest", clinic.patient(Clinic.JONES), ClinLoopClient.FHIR_JSON,
+                "{\"resourceType\":\"MedicationRequest\",\"status\":\"active\",\"intent\":\"order\","
+                        + "\"subject\":{\"reference\":\"Patient/" + Clinic.JONES_ID + "\"}}").status()).isEqualTo(403);
         assertThat(api.post("/api/models/rollback", clinic.compliance(), ClinLoopClient.JSON_TYPE,
                 "{\"reason\":\"not mine to decide\"}").status()).isEqualTo(403);
         assertThat(api.get("/api/models/titration-lr-1/agreement", clinic.clinician(Clinic.RIVERA)).status())
