@@ -16,6 +16,9 @@ import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
 import org.clinloop.recommendation.BloodPressureReading;
+import org.clinloop.recommendation.ClinicianFeedback;
+import org.clinloop.recommendation.Direction;
+import org.clinloop.recommendation.FeedbackLog;
 
 /**
  * The clinician's queue: tasks for the patients on their panel, approved as proposed, modified
@@ -28,6 +31,8 @@ public class ApprovalQueue {
 
     @Inject
     WorkflowStore store;
+    @Inject
+    FeedbackLog feedback;
     @Inject
     AuditLog audit;
     @Inject
@@ -79,7 +84,10 @@ public class ApprovalQueue {
         detail.put("fromStep", task.fromStep());
         detail.put("toStep", task.toStep());
         detail.put("note", String.valueOf(note));
+        Direction label = Direction.between(task.fromStep(), task.toStep());
         audit.append(AuditEvent.of(AuditEventType.TASK_APPROVED, clinician, task.patientId(), detail));
+        feedback.record(store.feedback(task.proposalId(), ClinicianFeedback.Action.APPROVED, task.toStep(), null,
+                label, "approved as proposed", clinician.id(), now));
         if (task.toStep() != task.fromStep()) {
             Delivery.deliver(store, audit, Protocols.require(regimen.protocol()), regimen, task.proposalId(),
                     task.toStep(), clinician, clinician, now, false);
@@ -123,6 +131,9 @@ public class ApprovalQueue {
         detail.put("rulesVersion", check.rulesVersion());
         detail.put("note", String.valueOf(note));
         audit.append(AuditEvent.of(AuditEventType.TASK_MODIFIED, clinician, task.patientId(), detail));
+        feedback.record(store.feedback(task.proposalId(), ClinicianFeedback.Action.MODIFIED, toStep, null,
+                Direction.between(task.fromStep(), toStep),
+                "modified to step " + toStep + ": the clinician's direction", clinician.id(), now));
         Delivery.deliver(store, audit, limits, regimen, task.proposalId(), toStep, clinician, clinician, now, true);
         Autonomy.reset(store, audit, task.patientId(), settings.requiredApprovals(), now,
                 "proposal modified by " + clinician.id());
@@ -141,6 +152,9 @@ public class ApprovalQueue {
         ApprovalTask decided = store.decide(taskId, TaskStatus.REJECTED, clinician.id(), now, reason.name(), note);
         audit.append(AuditEvent.of(AuditEventType.TASK_REJECTED, clinician, task.patientId(), Map.of(
                 "task", taskId, "proposal", task.proposalId(), "reason", reason.name(), "note", String.valueOf(note))));
+        Direction proposed = Direction.between(task.fromStep(), task.toStep());
+        feedback.record(store.feedback(task.proposalId(), ClinicianFeedback.Action.REJECTED, task.fromStep(),
+                reason.name(), reason.label(proposed), reason.labelNote(proposed), clinician.id(), now));
         Autonomy.reset(store, audit, task.patientId(), settings.requiredApprovals(), now,
                 "proposal rejected by " + clinician.id() + " (" + reason + ")");
         return decided;

@@ -12,6 +12,11 @@ public enum Direction {
         this.sign = sign;
     }
 
+    /** The direction of a move from one dose step to another. */
+    public static Direction between(int fromStep, int toStep) {
+        return toStep > fromStep ? INCREASE : toStep < fromStep ? DECREASE : HOLD;
+    }
+
     /** -1, 0 or +1: the direction of the dose step. */
     public int sign() {
         return sign;

@@ -23,7 +23,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Input and output drift of a model version: its training reference (the seeded cohort it was
- * trained on, regenerated and checked against the stored dataset hash) against the features and
+ * trained on, regenerated, plus any clinician feedback it learned from, checked against the stored
+ * dataset hash) against the features and
  * directions of its live proposals (the newest {@link #MAX_CURRENT}), read from the audit
  * log's PROPOSAL_MADE entries over a sliding window. Crossing the alert threshold raises a
  * governance alert for the model steward (audited, at most once per window and model); it never
@@ -41,6 +42,8 @@ public class DriftMonitor {
     ModelRegistry registry;
     @Inject
     AuditLog audit;
+    @Inject
+    FeedbackLog feedback;
     @Inject
     Clock clock;
     @Inject
@@ -148,18 +151,24 @@ public class DriftMonitor {
         return a.ordinal() >= b.ordinal() ? a : b;
     }
 
-    /** The cohort the version was trained on, regenerated from its seed and checked by its dataset hash. */
-    private static Reference reference(TitrationModel model) {
+    /**
+     * What the version was trained on: its cohort regenerated from its seed, plus the clinician
+     * feedback it learned from, checked by its dataset hash.
+     */
+    private Reference reference(TitrationModel model) {
         ModelVersion v = model.version();
         List<SyntheticCohort.Example> cohort = SyntheticCohort.generate(v.seed(), ModelTraining.COHORT,
                 ModelTraining.LABEL_NOISE);
-        String hash = ModelTrainer.datasetHash(cohort);
+        TrainingFeedback learned = feedback.usedBy(v.id());
+        String hash = ModelTrainer.datasetHash(cohort, learned);
         if (!hash.equals(v.datasetHash())) {
             throw new IllegalStateException("Expected the training reference of " + v.id() + " to regenerate with "
                     + "dataset hash " + v.datasetHash() + ", found " + hash
                     + "; its reference data is not reproducible here.");
         }
-        List<TitrationFeatures> features = cohort.stream().map(SyntheticCohort.Example::features).toList();
+        List<TitrationFeatures> features = new ArrayList<>(cohort.stream().map(SyntheticCohort.Example::features)
+                .toList());
+        learned.examples().forEach(f -> features.add(f.titrationFeatures()));
         List<Direction> directions = features.stream().map(f -> Recommender.choose(model.probabilities(f))).toList();
         return new Reference(features, directions);
     }

@@ -25,6 +25,7 @@ import org.tribuo.classification.evaluation.LabelEvaluation;
 import org.tribuo.classification.evaluation.LabelEvaluator;
 import org.tribuo.classification.sgd.linear.LinearSGDTrainer;
 import org.tribuo.classification.sgd.objectives.LogMulticlass;
+import org.tribuo.impl.ArrayExample;
 import org.tribuo.math.optimisers.AdaGrad;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
@@ -80,17 +81,43 @@ public final class ModelTrainer {
      */
     public static TrainedModel train(List<SyntheticCohort.Example> examples, long seed, String dataDescription,
                                      Trainer<Label> trainer, String algorithm) {
+        return train(examples, TrainingFeedback.NONE, seed, dataDescription, trainer, algorithm);
+    }
+
+    /**
+     * Trains the titration classifier (logistic regression) on the seeded 80/20 split of the
+     * cohort {@code examples} plus every example of {@code feedback}, each weighted
+     * {@link TrainingFeedback#weight()}. The held-out metrics are measured on the cohort's held-out
+     * 20 % only, exactly as without feedback, so that the promotion gates compare like with like;
+     * what the feedback changed is measured against clinicians by {@link FeedbackRetraining}.
+     */
+    public static TrainedModel train(List<SyntheticCohort.Example> examples, TrainingFeedback feedback, long seed,
+                                     String dataDescription) {
+        return train(examples, feedback, seed, dataDescription, logisticRegression(seed), LOGISTIC_REGRESSION);
+    }
+
+    private static TrainedModel train(List<SyntheticCohort.Example> examples, TrainingFeedback feedback, long seed,
+                                      String dataDescription, Trainer<Label> trainer, String algorithm) {
         Split split = split(examples, seed);
         LabelFactory labels = new LabelFactory();
         MutableDataset<Label> train = dataset(split.train(), dataDescription + " (train)", labels);
+        for (ClinicianFeedback f : feedback.examples()) {
+            ArrayExample<Label> e = TitrationModel.example(f.titrationFeatures(), f.label());
+            e.setWeight((float) feedback.weight());
+            train.add(e);
+        }
         Model<Label> model = trainer.train(train);
         Map<String, Double> metrics = evaluate(model, algorithm, split.heldOut(), dataDescription + " (held out)",
                 labels);
         metrics.put("trained_on", (double) train.size());
+        if (!feedback.isEmpty()) {
+            metrics.put("feedback_examples", (double) feedback.examples().size());
+            metrics.put("feedback_weight", feedback.weight());
+        }
         String provenance = new JsonProvenanceSerialization(false).marshalAndSerialize(model.getProvenance());
         return new TrainedModel(model, algorithm, provenance,
                 Fingerprints.sha256Hex(provenance.getBytes(StandardCharsets.UTF_8)),
-                datasetHash(examples), seed, Instant.now(), metrics);
+                datasetHash(examples, feedback), seed, Instant.now(), metrics, feedback);
     }
 
     /** The trainer behind {@link #train(List, long, String)}: a new instance, seeded. */
@@ -226,16 +253,37 @@ public final class ModelTrainer {
 
     /** Hex SHA-256 over the examples' model inputs and labels, in the given order. */
     public static String datasetHash(List<SyntheticCohort.Example> examples) {
+        return datasetHash(examples, TrainingFeedback.NONE);
+    }
+
+    /**
+     * Hex SHA-256 over the cohort examples' model inputs and labels and, when there is feedback,
+     * each feedback example's proposal, model input and label, in training order, and the weight.
+     * Without feedback the value is the cohort-only hash earlier versions stored.
+     */
+    public static String datasetHash(List<SyntheticCohort.Example> examples, TrainingFeedback feedback) {
         List<Object> rows = new ArrayList<>(examples.size());
         for (SyntheticCohort.Example e : examples) {
-            double[] x = FeatureExtractor.modelInput(e.features());
-            List<Double> xs = new ArrayList<>(x.length);
-            for (double v : x) {
-                xs.add(v);
-            }
-            rows.add(Map.of("x", xs, "y", e.label().name()));
+            rows.add(Map.of("x", inputs(e.features()), "y", e.label().name()));
         }
-        return Fingerprints.of(Map.of("examples", rows, "features", FeatureExtractor.FEATURE_NAMES));
+        if (feedback.isEmpty()) {
+            return Fingerprints.of(Map.of("examples", rows, "features", FeatureExtractor.FEATURE_NAMES));
+        }
+        List<Object> fed = new ArrayList<>(feedback.examples().size());
+        for (ClinicianFeedback f : feedback.examples()) {
+            fed.add(Map.of("proposal", f.proposalId(), "x", inputs(f.titrationFeatures()), "y", f.label().name()));
+        }
+        return Fingerprints.of(Map.of("examples", rows, "features", FeatureExtractor.FEATURE_NAMES,
+                "feedback", fed, "feedbackWeight", feedback.weight()));
+    }
+
+    private static List<Double> inputs(TitrationFeatures features) {
+        double[] x = FeatureExtractor.modelInput(features);
+        List<Double> xs = new ArrayList<>(x.length);
+        for (double v : x) {
+            xs.add(v);
+        }
+        return xs;
     }
 
     private static MutableDataset<Label> dataset(List<SyntheticCohort.Example> examples, String description,

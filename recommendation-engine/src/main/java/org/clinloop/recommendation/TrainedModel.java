@@ -16,11 +16,22 @@ import org.tribuo.classification.Label;
  * @param seed           the seed of cohort split and trainer
  * @param trainedAt      when training finished
  * @param metrics        held-out metrics, overall and per patient group ({@link GroupMetrics})
+ * @param feedback       the clinician feedback trained on besides the cohort ({@link TrainingFeedback#NONE}
+ *                       for the cohort alone)
  */
 public record TrainedModel(Model<Label> model, String algorithm, String provenanceJson, String provenanceHash,
-                           String datasetHash, long seed, Instant trainedAt, Map<String, Double> metrics) {
+                           String datasetHash, long seed, Instant trainedAt, Map<String, Double> metrics,
+                           TrainingFeedback feedback) {
 
     public TrainedModel {
         metrics = Map.copyOf(metrics);
+        feedback = feedback == null ? TrainingFeedback.NONE : feedback;
+    }
+
+    /** A model trained on its cohort alone. */
+    public TrainedModel(Model<Label> model, String algorithm, String provenanceJson, String provenanceHash,
+                        String datasetHash, long seed, Instant trainedAt, Map<String, Double> metrics) {
+        this(model, algorithm, provenanceJson, provenanceHash, datasetHash, seed, trainedAt, metrics,
+                TrainingFeedback.NONE);
     }
 }

@@ -122,6 +122,11 @@ public class ProposalRow {
         return modelId;
     }
 
+    /** The feature values the model saw, as canonical JSON (name → number). */
+    String featuresJson() {
+        return featuresJson;
+    }
+
     /** The reasons of the rules that kept this proposal from automatic delivery. */
     List<String> reasons() {
         @SuppressWarnings("unchecked")

@@ -6,7 +6,9 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.clinloop.approval.ApprovalTask;
 import org.clinloop.approval.AutoChangeHistory;
@@ -21,6 +23,9 @@ import org.clinloop.approval.SafetyBounds;
 import org.clinloop.approval.TaskPriority;
 import org.clinloop.approval.TaskStatus;
 import org.clinloop.approval.TierDecision;
+import org.clinloop.audit.EntryCodec;
+import org.clinloop.recommendation.ClinicianFeedback;
+import org.clinloop.recommendation.Direction;
 import org.clinloop.recommendation.Recommendation;
 
 /**
@@ -109,6 +114,24 @@ public class WorkflowStore {
 
     public Optional<String> ruleSet(String version) {
         return Optional.ofNullable(em.find(RuleSetRow.class, version)).map(RuleSetRow::drl);
+    }
+
+    /**
+     * A clinician's decision on a proposal as labelled feedback for the model that made it.
+     *
+     * @param chosenStep the step the clinician set (the current one when rejecting)
+     * @param label      what the decision teaches, or null
+     * @param labelNote  why
+     */
+    public ClinicianFeedback feedback(String proposalId, ClinicianFeedback.Action action, int chosenStep,
+                                      String reason, Direction label, String labelNote, String decidedBy,
+                                      Instant decidedAt) {
+        ProposalRow p = em.find(ProposalRow.class, proposalId);
+        Map<String, Double> features = new LinkedHashMap<>();
+        EntryCodec.parseDetail(p.featuresJson()).forEach((k, v) -> features.put(k, ((Number) v).doubleValue()));
+        return new ClinicianFeedback(proposalId, p.modelId(), p.patientId(), p.createdAt(), features,
+                Direction.valueOf(p.direction()), p.fromStep(), p.toStep(), action, chosenStep, reason, label,
+                labelNote, decidedBy, decidedAt);
     }
 
     public Optional<String> proposalPatient(String proposalId) {

@@ -17,6 +17,8 @@ import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
+import org.clinloop.recommendation.ClinicianFeedback;
+import org.clinloop.recommendation.FeedbackLog;
 import org.clinloop.recommendation.ModelRegistry;
 import org.clinloop.recommendation.ModelStatus;
 import org.clinloop.recommendation.ModelVersion;
@@ -37,6 +39,8 @@ public class JpaModelRegistry implements ModelRegistry {
 
     @PersistenceContext(unitName = "clinloop")
     EntityManager em;
+    @Inject
+    FeedbackLog feedback;
 
     @Inject
     AuditLog audit;
@@ -66,20 +70,24 @@ public class JpaModelRegistry implements ModelRegistry {
                 trained.provenanceHash(), trained.datasetHash(), trained.seed(), trained.trainedAt(), trained.metrics(),
                 trained.model().serialize().toByteArray(), registeredBy.id());
         em.persist(row);
+        em.flush();
+        feedback.link(id, trained.feedback());
         ModelVersion version = row.toVersion();
-        audit.append(AuditEvent.of(AuditEventType.MODEL_REGISTERED, registeredBy, null, Map.of(
-                "model", id, "algorithm", trained.algorithm(), "provenanceHash", trained.provenanceHash(),
-                "datasetHash", trained.datasetHash(), "seed", trained.seed(), "metrics", trained.metrics())));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("model", id);
+        detail.put("algorithm", trained.algorithm());
+        detail.put("provenanceHash", trained.provenanceHash());
+        detail.put("datasetHash", trained.datasetHash());
+        detail.put("seed", trained.seed());
+        detail.put("metrics", trained.metrics());
+        if (!trained.feedback().isEmpty()) {
+            detail.put("feedback", Map.of("proposals", trained.feedback().examples().stream()
+                    .map(ClinicianFeedback::proposalId).toList(), "weight", trained.feedback().weight()));
+        }
+        audit.append(AuditEvent.of(AuditEventType.MODEL_REGISTERED, registeredBy, null, detail));
         return version;
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>A refusal is itself recorded ({@code MODEL_ACTIVATION_REFUSED}, with every gate check)
-     * and committed: the exception does not roll the transaction back, and nothing else has
-     * changed by then.
-     */
     /**
      * The promotion gates: metric floors as {@link PromotionGates#DEFAULT}; the per-group tolerances
      * from configuration ({@code clinloop.promotion.min-group-size}, {@code .max-group-gap},
@@ -91,6 +99,13 @@ public class JpaModelRegistry implements ModelRegistry {
                 maxGroupRegression);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A refusal is itself recorded ({@code MODEL_ACTIVATION_REFUSED}, with every gate check)
+     * and committed: the exception does not roll the transaction back, and nothing else has
+     * changed by then.
+     */
     @Override
     @Transactional(dontRollbackOn = PromotionRefusedException.class)
     public ModelVersion activate(String versionId, Actor steward) {

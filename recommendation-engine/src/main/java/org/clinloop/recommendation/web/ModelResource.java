@@ -18,6 +18,8 @@ import org.clinloop.audit.Actor;
 import org.clinloop.audit.web.Callers;
 import org.clinloop.audit.web.OperationOutcomes;
 import org.clinloop.recommendation.DriftMonitor;
+import org.clinloop.recommendation.FeedbackLog;
+import org.clinloop.recommendation.FeedbackRetraining;
 import org.clinloop.recommendation.ModelRegistry;
 import org.clinloop.recommendation.ModelTraining;
 import org.clinloop.recommendation.ModelVersion;
@@ -38,6 +40,10 @@ public class ModelResource {
     ShadowScoring shadows;
     @Inject
     DriftMonitor drift;
+    @Inject
+    FeedbackLog feedback;
+    @Inject
+    FeedbackRetraining retraining;
 
     @Context
     SecurityContext security;
@@ -119,6 +125,32 @@ public class ModelResource {
                     "expected days between 1 and 365, found " + days);
         }
         return Response.ok(drift.check(id, java.time.Duration.ofDays(days == null ? 7 : days), caller())).build();
+    }
+
+    /**
+     * Clinicians' decisions on proposals as labels: counts by action and label, why some label
+     * nothing, and how often clinicians chose each version's direction.
+     */
+    @GET
+    @Path("feedback")
+    @RolesAllowed({"model-steward", "compliance-officer"})
+    public FeedbackLog.Summary feedback() {
+        return feedback.summary();
+    }
+
+    /**
+     * Retrains from the seeded cohort plus clinician feedback: registers a CANDIDATE (201) and
+     * reports what the feedback changed against the ACTIVE version. Never activates.
+     */
+    @POST
+    @Path("retrain")
+    @RolesAllowed("model-steward")
+    public Response retrain(@QueryParam("seed") Long seed) {
+        if (seed == null) {
+            return OperationOutcomes.response(Response.Status.BAD_REQUEST, "required",
+                    "expected a seed query parameter (every training run is seeded and the seed recorded), found none");
+        }
+        return Response.status(Response.Status.CREATED).entity(retraining.retrain(seed, caller())).build();
     }
 
     /** Back to the previous ACTIVE version in one call; body {@code {"reason": "…"}}. */
