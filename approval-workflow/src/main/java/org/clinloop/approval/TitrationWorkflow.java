@@ -18,6 +18,7 @@ import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
 import org.clinloop.recommendation.BloodPressureReading;
 import org.clinloop.recommendation.Explanation;
+import org.clinloop.recommendation.PatientSignals;
 import org.clinloop.recommendation.PatientSnapshot;
 import org.clinloop.recommendation.Recommendation;
 import org.clinloop.recommendation.Recommender;
@@ -80,8 +81,10 @@ public class TitrationWorkflow {
         if (regimen.isEmpty()) {
             return skipped(patientId, trigger, bounds, limits, context, "no current regimen on record for this patient");
         }
+        PatientSignals signals = clinicalSources.isResolvable()
+                ? clinicalSources.get().signals(patientId, trigger.effective()) : PatientSignals.UNKNOWN;
         PatientSnapshot snapshot = new PatientSnapshot(patientId, trigger.effective(), history,
-                regimen.get().doseStep(), limits.ladder().highestStep());
+                regimen.get().doseStep(), limits.ladder().highestStep(), signals);
         Optional<Recommendation> proposed = recommender.recommend(snapshot);
         if (proposed.isEmpty()) {
             return skipped(patientId, trigger, bounds, limits, context, "no ACTIVE model version");

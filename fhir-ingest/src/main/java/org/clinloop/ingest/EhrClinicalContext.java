@@ -5,15 +5,26 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.clinloop.approval.ClinicalContext;
 import org.clinloop.approval.ClinicalContextSource;
 import org.clinloop.ingest.internal.FhirStore;
+import org.clinloop.ingest.internal.MedicationStatementRow;
 import org.clinloop.ingest.internal.ObservationRow;
+import org.clinloop.ingest.internal.PatientRow;
+import org.clinloop.recommendation.PatientSignals;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Contraindication data from received Observations: the latest potassium (90 days), the fall of
  * eGFR from its highest value in the year before the latest one, and the latest pregnancy status
- * (280 days). Unknown stays unknown (null), never assumed normal.
+ * (280 days); and the model's other signals (see {@link #signals}). Unknown stays unknown (null),
+ * never assumed normal.
  */
 @ApplicationScoped
 public class EhrClinicalContext implements ClinicalContextSource {
@@ -24,8 +35,17 @@ public class EhrClinicalContext implements ClinicalContextSource {
     /** A reported symptom of low blood pressure counts for three days. */
     static final Duration SYMPTOM_WINDOW = Duration.ofHours(72);
 
+    /** Intake reports in this window make adherence known; without any it stays unknown. */
+    static final Duration REPORTING_WINDOW = Duration.ofDays(14);
+    static final Duration ADHERENCE_WINDOW = Duration.ofDays(7);
+    /** MedicationStatement.status codes that say the dose was taken. */
+    static final Set<String> TAKEN = Set.of("completed", "active");
+
     @Inject
     FhirStore store;
+    @Inject
+    @ConfigProperty(name = "clinloop.clinic.zone", defaultValue = "UTC")
+    String clinicZone;
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -46,5 +66,41 @@ public class EhrClinicalContext implements ClinicalContextSource {
                         + o.effectiveAt())
                 .orElse(null);
         return new ClinicalContext(pregnant, potassium, egfrDrop, symptom);
+    }
+
+    /**
+     * The model's other signals at {@code asOf}: age from the birth date; adherence as the share
+     * of the last 7 days (in the clinic's zone) with a dose reported taken, known only when the
+     * patient reported intake at all in the last 14 days (silence is not non-adherence); mean heart
+     * rate and mean daily steps over the 7 days; the latest eGFR and potassium in 90 days.
+     */
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public PatientSignals signals(String patientId, Instant asOf) {
+        ZoneId zone = ZoneId.of(clinicZone);
+        Double age = store.patient(patientId).map(PatientRow::birthDate)
+                .map(b -> (double) Period.between(b, LocalDate.ofInstant(asOf, zone)).getYears())
+                .filter(a -> a >= 0).orElse(null);
+        Double adherence = null;
+        List<MedicationStatementRow> reported = store.statementsBetween(patientId, asOf.minus(REPORTING_WINDOW), asOf);
+        if (!reported.isEmpty()) {
+            Instant weekAgo = asOf.minus(ADHERENCE_WINDOW);
+            Set<LocalDate> daysTaken = new HashSet<>();
+            for (MedicationStatementRow r : reported) {
+                if (r.takenAt().isAfter(weekAgo) && TAKEN.contains(r.status())) {
+                    daysTaken.add(LocalDate.ofInstant(r.takenAt(), zone));
+                }
+            }
+            adherence = Math.min(1.0, daysTaken.size() / (double) ADHERENCE_WINDOW.toDays());
+        }
+        Double heartRate = store.mean(patientId, ObservationKind.HEART_RATE.code(), asOf.minus(ADHERENCE_WINDOW), asOf)
+                .orElse(null);
+        Double steps = store.mean(patientId, ObservationKind.STEPS.code(), asOf.minus(ADHERENCE_WINDOW), asOf)
+                .orElse(null);
+        Double egfr = store.latest(patientId, ObservationKind.EGFR.code(), asOf.minus(LAB_WINDOW))
+                .map(ObservationRow::valueNumber).orElse(null);
+        Double potassium = store.latest(patientId, ObservationKind.POTASSIUM.code(), asOf.minus(LAB_WINDOW))
+                .map(ObservationRow::valueNumber).orElse(null);
+        return new PatientSignals(zone, age, adherence, heartRate, steps, egfr, potassium);
     }
 }

@@ -57,9 +57,9 @@ public final class Drift {
     public static final double PROPORTION_FLOOR = 1e-4;
     /** Largest sample size (exclusive) for which the KS p-value is computed exactly. */
     public static final int EXACT_P_LIMIT = 10_000;
-    /** 0/1 indicators: categorical PSI, no KS test. */
-    public static final Set<String> BINARY_FEATURES = Set.of(FeatureExtractor.DOSE_AT_MAX,
-            FeatureExtractor.DOSE_AT_MIN, FeatureExtractor.SBP_SLOPE_MISSING);
+    /** 0/1 indicators (ladder ends, missing values): categorical PSI, no KS test. */
+    public static final Set<String> BINARY_FEATURES = FeatureExtractor.FEATURE_NAMES.stream()
+            .filter(FeatureExtractor::isBinary).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     /**
      * PSI levels at which a shift is reported.
@@ -154,8 +154,12 @@ public final class Drift {
         }
         List<DriftReport> out = new ArrayList<>();
         for (String name : FeatureExtractor.FEATURE_NAMES) {
+            // A feature that can be missing is compared where it is known; its indicator compares how often.
             double[] r = column(reference, name);
             double[] c = column(current, name);
+            if (r.length < 2 || c.length < 2) {
+                continue;
+            }
             if (BINARY_FEATURES.contains(name)) {
                 double psi = categoricalPsi(boxed(r), boxed(c));
                 out.add(new DriftReport(name, psi, Optional.empty(), thresholds.status(psi)));
@@ -235,12 +239,9 @@ public final class Drift {
         }
     }
 
+    /** The feature's values where known (all of them for a feature that is never missing). */
     private static double[] column(List<TitrationFeatures> snapshots, String name) {
-        double[] out = new double[snapshots.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = snapshots.get(i).value(name);
-        }
-        return out;
+        return snapshots.stream().filter(f -> !f.missing().contains(name)).mapToDouble(f -> f.value(name)).toArray();
     }
 
     private static List<Double> boxed(double[] values) {

@@ -45,7 +45,25 @@ final class Explainer {
             Map.entry(FeatureExtractor.DOSE_STEP, "dose step"),
             Map.entry(FeatureExtractor.DOSE_AT_MAX, "at the highest dose"),
             Map.entry(FeatureExtractor.DOSE_AT_MIN, "at the lowest dose"),
-            Map.entry(FeatureExtractor.SBP_SLOPE_MISSING, "trend unknown"));
+            Map.entry(FeatureExtractor.SBP_SLOPE_MISSING, "trend unknown"),
+            Map.entry(FeatureExtractor.SBP_MEAN_30D, "30-day mean systolic"),
+            Map.entry(FeatureExtractor.DBP_MEAN_30D, "30-day mean diastolic"),
+            Map.entry(FeatureExtractor.SBP_SD_7D, "systolic variability"),
+            Map.entry(FeatureExtractor.SBP_SD_7D + FeatureExtractor.MISSING, "variability unknown"),
+            Map.entry(FeatureExtractor.NIGHT_DIP_7D, "night-time dipping"),
+            Map.entry(FeatureExtractor.NIGHT_DIP_7D + FeatureExtractor.MISSING, "no night readings"),
+            Map.entry(FeatureExtractor.ADHERENCE_7D, "adherence"),
+            Map.entry(FeatureExtractor.ADHERENCE_7D + FeatureExtractor.MISSING, "adherence unknown"),
+            Map.entry(FeatureExtractor.HEART_RATE_7D, "heart rate"),
+            Map.entry(FeatureExtractor.HEART_RATE_7D + FeatureExtractor.MISSING, "heart rate unknown"),
+            Map.entry(FeatureExtractor.STEPS_7D, "daily steps"),
+            Map.entry(FeatureExtractor.STEPS_7D + FeatureExtractor.MISSING, "activity unknown"),
+            Map.entry(FeatureExtractor.AGE, "age"),
+            Map.entry(FeatureExtractor.AGE + FeatureExtractor.MISSING, "age unknown"),
+            Map.entry(FeatureExtractor.EGFR, "eGFR"),
+            Map.entry(FeatureExtractor.EGFR + FeatureExtractor.MISSING, "eGFR unknown"),
+            Map.entry(FeatureExtractor.POTASSIUM, "potassium"),
+            Map.entry(FeatureExtractor.POTASSIUM + FeatureExtractor.MISSING, "potassium unknown"));
 
     private Explainer() {
     }
@@ -198,10 +216,13 @@ final class Explainer {
         List<String> opposing = parts.entrySet().stream().filter(e -> e.getValue() < 0)
                 .sorted(Map.Entry.comparingByValue()).limit(1)
                 .map(e -> String.format(Locale.ROOT, format, e.getKey(), e.getValue())).toList();
+        String adherence = f.missing().contains(FeatureExtractor.ADHERENCE_7D) ? "adherence not reported"
+                : String.format(Locale.ROOT, "adherence %.0f%%", 100 * f.value(FeatureExtractor.ADHERENCE_7D));
         return String.format(Locale.ROOT,
-                "7-day mean %.0f/%.0f mm[Hg], %s; %.0f%% of readings above target; %s; dose step %d%s → %s (p %.2f). "
-                        + "Strongest reasons for %s over %s (%s): %s%s.",
-                sbp, dbp, level, 100 * f.value(FeatureExtractor.SHARE_ABOVE_TARGET_7D), trend, step, ladder, action, p,
+                "7-day mean %.0f/%.0f mm[Hg], %s; %.0f%% of readings above target; %s; %s; dose step %d%s → %s "
+                        + "(p %.2f). Strongest reasons for %s over %s (%s): %s%s.",
+                sbp, dbp, level, 100 * f.value(FeatureExtractor.SHARE_ABOVE_TARGET_7D), trend, adherence, step, ladder,
+                action, p,
                 direction.name().toLowerCase(Locale.ROOT), against.name().toLowerCase(Locale.ROOT),
                 method == Explanation.Method.EXACT_LINEAR ? "log-odds" : "approximate: LIME, probability",
                 favouring.isEmpty() ? "none" : String.join(", ", favouring),

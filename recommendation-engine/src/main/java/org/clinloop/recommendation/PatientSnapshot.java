@@ -13,13 +13,21 @@ import java.util.Objects;
  * @param readings         recent readings, any order (sorted by effective time here)
  * @param doseStep         current position on the dose ladder, 0 = lowest dose
  * @param highestDoseStep  the top of the ladder
+ * @param signals          what else is known (age, adherence, heart rate, activity, labs), or unknown
  */
 public record PatientSnapshot(String patientId, Instant asOf, List<BloodPressureReading> readings, int doseStep,
-                              int highestDoseStep) {
+                              int highestDoseStep, PatientSignals signals) {
+
+    /** A snapshot with nothing known beyond readings and dose. */
+    public PatientSnapshot(String patientId, Instant asOf, List<BloodPressureReading> readings, int doseStep,
+                           int highestDoseStep) {
+        this(patientId, asOf, readings, doseStep, highestDoseStep, PatientSignals.UNKNOWN);
+    }
 
     public PatientSnapshot {
         Objects.requireNonNull(patientId, "Patient id is required.");
         Objects.requireNonNull(asOf, "Decision time is required.");
+        Objects.requireNonNull(signals, "Signals are required (PatientSignals.UNKNOWN when nothing is known).");
         readings = readings.stream()
                 .filter(r -> !r.effective().isAfter(asOf))
                 .sorted(Comparator.comparing(BloodPressureReading::effective))

@@ -81,7 +81,8 @@ public class Recommender {
             readings.add(m);
         }
         return Fingerprints.of(Map.of("patient", s.patientId(), "asOf", s.asOf().toString(),
-                "doseStep", s.doseStep(), "highestDoseStep", s.highestDoseStep(), "readings", readings));
+                "doseStep", s.doseStep(), "highestDoseStep", s.highestDoseStep(), "readings", readings,
+                "signals", s.signals().known()));
     }
 
     static String rationale(TitrationFeatures f, PatientSnapshot s, Direction d, double p) {

@@ -57,6 +57,8 @@ public final class SyntheticCohort {
     /** Mixed into the seed for the groups' stream and the bias's stream ("groups", "bias" in ASCII). */
     private static final long GROUP_STREAM = 0x67726f757073L;
     private static final long BIAS_STREAM = 0x62696173L;
+    /** Mixed into the seed for the signals' stream: age, reported adherence, heart rate, steps, labs, night readings. */
+    private static final long SIGNAL_STREAM = 0x7369676e616cL;
 
     /**
      * One labelled training example.
@@ -140,11 +142,12 @@ public final class SyntheticCohort {
         Random rng = new Random(seed);
         Random groupRng = new Random(seed ^ GROUP_STREAM);
         Random biasRng = new Random(seed ^ BIAS_STREAM);
+        Random signalRng = new Random(seed ^ SIGNAL_STREAM);
         List<Example> out = new ArrayList<>(patients);
         for (int p = 0; p < patients; p++) {
             Map<String, String> groups = groups(groupRng);
             MeasurementBias misreading = bias != null && bias.affects(groups) ? bias : null;
-            out.add(patient(rng, "synthetic-" + seed + "-" + p, labelNoise, groups, misreading, biasRng));
+            out.add(patient(rng, "synthetic-" + seed + "-" + p, labelNoise, groups, misreading, biasRng, signalRng));
         }
         return out;
     }
@@ -159,13 +162,14 @@ public final class SyntheticCohort {
     }
 
     private static Example patient(Random rng, String id, double labelNoise, Map<String, String> groups,
-                                   MeasurementBias bias, Random biasRng) {
+                                   MeasurementBias bias, Random biasRng, Random signalRng) {
         boolean lowRunning = rng.nextDouble() < 0.10;
         double untreatedSbp = lowRunning ? 110 + 20 * rng.nextDouble() : clip(152 + 18 * rng.nextGaussian(), 105, 215);
         double untreatedDbp = clip(0.5 * untreatedSbp + 18 + 6 * rng.nextGaussian(), 55, 135);
         int step = rng.nextInt(HIGHEST_DOSE_STEP + 1);
         double perStep = Math.max(2, 7 + 2 * rng.nextGaussian());
-        double adherence = 0.5 + 0.5 * rng.nextDouble();
+        double u = rng.nextDouble();
+        double adherence = 1 - 0.5 * u * u;
         double drift = 0.4 * rng.nextGaussian();
         int days = 3 + rng.nextInt(12);
         double sbpOnTreatment = untreatedSbp - perStep * (step + 1) * adherence;
@@ -192,7 +196,28 @@ public final class SyntheticCohort {
             }
         }
         Instant asOf = start.plus(Duration.ofDays(days));
-        PatientSnapshot validated = new PatientSnapshot(id, asOf, readings, step, HIGHEST_DOSE_STEP);
+        // Signals: their own stream, so that the daytime readings above are the same as without them.
+        PatientSignals signals = signals(signalRng, groups.get(AGE_BAND), adherence);
+        if (signalRng.nextDouble() < NIGHT_WEARERS) {
+            double dip = (10 + 6 * signalRng.nextGaussian()) / 100;
+            for (int d = 0; d < days; d++) {
+                long minutes = 26 * 60 + Math.round(45 * signalRng.nextGaussian());
+                Instant at = start.plus(Duration.ofDays(d)).plus(Duration.ofMinutes(minutes));
+                if (!at.isBefore(asOf)) {
+                    continue;
+                }
+                double sbp = (sbpOnTreatment + drift * d) * (1 - dip) + 7 * signalRng.nextGaussian();
+                double dbp = (dbpOnTreatment + 0.5 * drift * d) * (1 - dip) + 4.5 * signalRng.nextGaussian();
+                readings.add(new BloodPressureReading(null, at, round(clip(sbp, 70, 240)), round(clip(dbp, 40, 150))));
+                if (bias != null) {
+                    double wristSbp = sbp + bias.systolicOffset() + bias.systolicNoise() * biasRng.nextGaussian();
+                    double wristDbp = dbp + bias.diastolicOffset() + bias.diastolicNoise() * biasRng.nextGaussian();
+                    wrist.add(new BloodPressureReading(null, at, round(clip(wristSbp, 70, 240)),
+                            round(clip(wristDbp, 40, 150))));
+                }
+            }
+        }
+        PatientSnapshot validated = new PatientSnapshot(id, asOf, readings, step, HIGHEST_DOSE_STEP, signals);
         TitrationFeatures validatedFeatures = FeatureExtractor.extract(validated);
         Direction label = TitrationPolicy.label(validatedFeatures);
         if (rng.nextDouble() < labelNoise) {
@@ -201,8 +226,42 @@ public final class SyntheticCohort {
         if (bias == null) {
             return new Example(validated, validatedFeatures, label, groups);
         }
-        PatientSnapshot seen = new PatientSnapshot(id, asOf, wrist, step, HIGHEST_DOSE_STEP);
+        PatientSnapshot seen = new PatientSnapshot(id, asOf, wrist, step, HIGHEST_DOSE_STEP, signals);
         return new Example(seen, FeatureExtractor.extract(seen), label, groups);
+    }
+
+    /** Share of patients whose wearable also measures at night (one reading at about 02:00). */
+    static final double NIGHT_WEARERS = 0.35;
+
+    /**
+     * Age within the patient's band (known for 95 %); reported adherence, the true adherence plus
+     * N(0, 0.08) in sevenths of a week (reported by 60 %); heart rate N(72, 9) (70 %); daily steps
+     * N(6500, 2800), 300–25,000 (65 %); eGFR 95 − 0.7 × (age − 40) + N(0, 14), 8–130, and
+     * potassium N(4.4, 0.45), 2.8–6.5 (each 50 %). Every draw is made whether or not the value is
+     * known, so one missing value changes no other.
+     */
+    private static PatientSignals signals(Random rng, String ageBand, double adherence) {
+        double[] band = switch (ageBand) {
+            case "<45" -> new double[] {30, 45};
+            case "45-64" -> new double[] {45, 65};
+            case "65-74" -> new double[] {65, 75};
+            default -> new double[] {75, 90};
+        };
+        double age = Math.floor(band[0] + (band[1] - band[0]) * rng.nextDouble());
+        boolean ageKnown = rng.nextDouble() < 0.95;
+        double reported = Math.round(7 * clip(adherence + 0.08 * rng.nextGaussian(), 0, 1)) / 7.0;
+        boolean adherenceKnown = rng.nextDouble() < 0.60;
+        double heartRate = round(clip(72 + 9 * rng.nextGaussian(), 40, 140));
+        boolean heartRateKnown = rng.nextDouble() < 0.70;
+        double steps = round(clip(6500 + 2800 * rng.nextGaussian(), 300, 25_000));
+        boolean stepsKnown = rng.nextDouble() < 0.65;
+        double egfr = round(clip(95 - 0.7 * (age - 40) + 14 * rng.nextGaussian(), 8, 130));
+        boolean egfrKnown = rng.nextDouble() < 0.50;
+        double potassium = Math.round(10 * clip(4.4 + 0.45 * rng.nextGaussian(), 2.8, 6.5)) / 10.0;
+        boolean potassiumKnown = rng.nextDouble() < 0.50;
+        return new PatientSignals(java.time.ZoneOffset.UTC, ageKnown ? age : null, adherenceKnown ? reported : null,
+                heartRateKnown ? heartRate : null, stepsKnown ? steps : null, egfrKnown ? egfr : null,
+                potassiumKnown ? potassium : null);
     }
 
     private static double clip(double v, double lo, double hi) {

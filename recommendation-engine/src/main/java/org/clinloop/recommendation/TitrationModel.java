@@ -23,6 +23,30 @@ public final class TitrationModel {
         if (!model.generatesProbabilities()) {
             throw new IllegalArgumentException("Model " + version.id() + " must produce probabilities.");
         }
+        featureMismatch(model).ifPresent(m -> {
+            throw new IllegalArgumentException("Model " + version.id() + " cannot be served: " + m + ".");
+        });
+    }
+
+    /**
+     * Why a model cannot score this ClinLoop's features, if it cannot: it was trained on another
+     * feature set (an older version's), and Tribuo would silently read every feature it does not
+     * know as 0.
+     */
+    public static java.util.Optional<String> featureMismatch(Model<Label> model) {
+        java.util.Set<String> trained = new java.util.TreeSet<>();
+        model.getFeatureIDMap().forEach(f -> trained.add(f.getName()));
+        java.util.Set<String> current = new java.util.TreeSet<>(FeatureExtractor.FEATURE_NAMES);
+        if (trained.equals(current)) {
+            return java.util.Optional.empty();
+        }
+        java.util.Set<String> unknown = new java.util.TreeSet<>(current);
+        unknown.removeAll(trained);
+        java.util.Set<String> gone = new java.util.TreeSet<>(trained);
+        gone.removeAll(current);
+        return java.util.Optional.of("expected a model trained on the current features " + FeatureExtractor.FEATURE_NAMES
+                + ", found one trained without " + unknown + (gone.isEmpty() ? "" : " and with " + gone)
+                + " (retrain it)");
     }
 
     public ModelVersion version() {

@@ -7,12 +7,17 @@ package org.clinloop.recommendation;
  * <ul>
  *   <li>Low: 7-day mean systolic below 105 or last systolic below 95 → DECREASE one step
  *       (HOLD at the lowest dose).</li>
- *   <li>Above target: 7-day mean at or above 135 systolic or 85 diastolic (home target below
- *       130/80 plus a 5 mm[Hg] margin against noise) → INCREASE one step (HOLD at the top).</li>
+ *   <li>Above target: 7-day daytime mean at or above 135 systolic or 85 diastolic (home target
+ *       below 130/80 plus a 5 mm[Hg] margin against noise) → INCREASE one step; HOLD at the top,
+ *       and HOLD when the patient reported taking fewer than 80 % of doses over the week (treat
+ *       non-adherence before intensifying; unknown adherence does not hold).</li>
  *   <li>Otherwise HOLD.</li>
  * </ul>
  */
 public final class TitrationPolicy {
+
+    /** Reported adherence below this: address adherence before raising the dose. */
+    public static final double POOR_ADHERENCE = 0.8;
 
     private TitrationPolicy() {
     }
@@ -24,7 +29,9 @@ public final class TitrationPolicy {
             return atMin ? Direction.HOLD : Direction.DECREASE;
         }
         if (f.value(FeatureExtractor.SBP_MEAN_7D) >= 135 || f.value(FeatureExtractor.DBP_MEAN_7D) >= 85) {
-            return atMax ? Direction.HOLD : Direction.INCREASE;
+            boolean poorAdherence = !f.missing().contains(FeatureExtractor.ADHERENCE_7D)
+                    && f.value(FeatureExtractor.ADHERENCE_7D) < POOR_ADHERENCE;
+            return atMax || poorAdherence ? Direction.HOLD : Direction.INCREASE;
         }
         return Direction.HOLD;
     }

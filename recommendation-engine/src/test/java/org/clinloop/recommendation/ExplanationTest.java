@@ -95,14 +95,14 @@ class ExplanationTest {
         assertThat(up.direction()).isEqualTo(Direction.INCREASE);
         assertThat(up.sentence())
                 .startsWith("7-day mean 158/98 mm[Hg], above target 130/80; 100% of readings above target; "
-                        + "falling 1.5 mm[Hg]/day; dose step 1 → increase one step (p ")
+                        + "falling 1.5 mm[Hg]/day; adherence not reported; dose step 1 → increase one step (p ")
                 .contains("Strongest reasons for increase over " + up.against().name().toLowerCase() + " (log-odds): ");
         assertThat(down.direction()).isEqualTo(Direction.DECREASE);
         assertThat(down.sentence()).startsWith("7-day mean 95/58 mm[Hg], low (below 105 systolic); "
-                + "0% of readings above target; falling 3.0 mm[Hg]/day; dose step 3 → decrease one step (p ");
+                + "0% of readings above target; falling 3.0 mm[Hg]/day; adherence not reported; dose step 3 → decrease one step (p ");
         // Named with their signed contributions, largest first; the intercept appears as "model default".
-        assertThat(up.sentence()).endsWith("(log-odds): share above target (+4.0), 7-day mean systolic (+2.5); "
-                + "against: model default (-3.8).");
+        assertThat(up.sentence()).endsWith("(log-odds): share above target (+5.4), 30-day mean systolic (+1.2); "
+                + "against: model default (-2.2).");
         assertThat(up.contributions().get(0).feature()).isEqualTo(FeatureExtractor.SHARE_ABOVE_TARGET_7D);
         System.out.println(up.sentence());
         System.out.println(down.sentence());

@@ -31,7 +31,14 @@ class FeatureExtractorTest {
         assertThat(f.value(FeatureExtractor.READINGS_7D)).isEqualTo(3.0);
         assertThat(f.value(FeatureExtractor.SHARE_ABOVE_TARGET_7D)).isCloseTo(2 / 3.0, within(1e-9));
         assertThat(f.value(FeatureExtractor.SBP_SLOPE_7D)).isCloseTo(-5.0, within(1e-9));
-        assertThat(f.missing()).isEmpty();
+        // Over 30 days the reading of 1 November counts too.
+        assertThat(f.value(FeatureExtractor.SBP_MEAN_30D)).isEqualTo(145.0);
+        assertThat(f.value(FeatureExtractor.SBP_SD_7D)).isCloseTo(10.0, within(1e-9));
+        // No night readings and no signals: each unknown, none taken as 0.
+        assertThat(f.missing()).containsExactlyInAnyOrder(FeatureExtractor.NIGHT_DIP_7D, FeatureExtractor.ADHERENCE_7D,
+                FeatureExtractor.HEART_RATE_7D, FeatureExtractor.STEPS_7D, FeatureExtractor.AGE, FeatureExtractor.EGFR,
+                FeatureExtractor.POTASSIUM);
+        assertThat(f.value(FeatureExtractor.AGE + FeatureExtractor.MISSING)).isEqualTo(1.0);
         assertThat(f.value(FeatureExtractor.DOSE_AT_MAX)).isZero();
     }
 
@@ -41,9 +48,32 @@ class FeatureExtractorTest {
 
         TitrationFeatures f = FeatureExtractor.extract(s);
 
-        assertThat(f.missing()).containsExactly(FeatureExtractor.SBP_SLOPE_7D);
+        assertThat(f.missing()).contains(FeatureExtractor.SBP_SLOPE_7D, FeatureExtractor.SBP_SD_7D);
         assertThat(f.value(FeatureExtractor.SBP_SLOPE_MISSING)).isEqualTo(1.0);
+        assertThat(FeatureExtractor.modelInput(f)[FeatureExtractor.FEATURE_NAMES.indexOf(FeatureExtractor.SBP_SLOPE_7D)])
+                .isZero();
         assertThat(f.value(FeatureExtractor.DOSE_AT_MAX)).isEqualTo(1.0);
+    }
+
+    @Test
+    void nightReadingsGiveTheDipAndStayOutOfTheDaytimeLevel() {
+        PatientSnapshot s = new PatientSnapshot("p", NOW, List.of(
+                at("2026-11-16T08:00:00Z", 150, 90), at("2026-11-17T08:00:00Z", 150, 90),
+                at("2026-11-17T20:00:00Z", 150, 90),
+                at("2026-11-18T02:00:00Z", 120, 70), at("2026-11-19T02:30:00Z", 126, 72)), 2, 4,
+                new PatientSignals(java.time.ZoneOffset.UTC, 67.0, 6 / 7.0, 71.0, 5400.0, 58.0, 4.9));
+        TitrationFeatures f = FeatureExtractor.extract(s);
+        assertThat(f.value(FeatureExtractor.SBP_MEAN_7D)).as("daytime only").isEqualTo(150.0);
+        assertThat(f.value(FeatureExtractor.NIGHT_DIP_7D)).isCloseTo(100 * (150 - 123) / 150.0, within(1e-9));
+        assertThat(f.value(FeatureExtractor.SBP_LAST)).as("the latest, night or not").isEqualTo(126.0);
+        assertThat(f.missing()).isEmpty();
+        assertThat(f.value(FeatureExtractor.ADHERENCE_7D)).isCloseTo(6 / 7.0, within(1e-12));
+        assertThat(f.value(FeatureExtractor.EGFR)).isEqualTo(58.0);
+        // The same readings in New York (UTC-5): 08:00 UTC is 03:00 there, night; 02:00 UTC is 21:00, day.
+        TitrationFeatures ny = FeatureExtractor.extract(new PatientSnapshot("p", NOW, s.readings(), 2, 4,
+                new PatientSignals(java.time.ZoneId.of("America/New_York"), null, null, null, null, null, null)));
+        assertThat(ny.value(FeatureExtractor.SBP_MEAN_7D)).isEqualTo((150 + 120 + 126) / 3.0);
+        assertThat(ny.value(FeatureExtractor.NIGHT_DIP_7D)).isCloseTo(100 * (132 - 150) / 132.0, within(1e-9));
     }
 
     @Test

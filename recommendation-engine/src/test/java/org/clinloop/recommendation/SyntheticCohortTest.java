@@ -40,18 +40,20 @@ class SyntheticCohortTest {
     }
 
     /**
-     * Golden values written by the generator before groups and the bias option existed (commit
-     * cf1df7b): adding them changed no reading, feature or label, so every stored dataset hash
-     * (and DriftMonitor's regenerated reference) still verifies.
+     * Golden values of cohort v2 (features v2: 30-day means, variability, night dipping and the
+     * patient's signals; adherence skewed towards full; the adherence rule of the policy). Any change
+     * to a reading, feature or label breaks them, and with them every stored dataset hash and
+     * DriftMonitor's regenerated reference: change them only with a new feature or cohort version.
+     * (Versions trained on v1 features are refused for serving and activation: TitrationModel.)
      */
     @Test
     void theDefaultCohortIsTheOneEarlierVersionsGenerated() {
         List<SyntheticCohort.Example> bootstrap = SyntheticCohort.generate(20261123L, 4000, 0.03);
-        assertThat(fingerprint(bootstrap)).isEqualTo("e00c5e9c2f6f85b487329e387c8276dbf6bf9b3a9b23e3b4af0530fe8127a695");
+        assertThat(fingerprint(bootstrap)).isEqualTo("b86490f9f29d4c225fbf3d4fec1963f03e9f2da8237dca7856375db404d6350c");
         assertThat(ModelTrainer.datasetHash(bootstrap))
-                .isEqualTo("596fb4e40c1f3c1e494a28733b08b280687fdbc4b478228bdeb53fb4fbe9cfc5");
+                .isEqualTo("c581db9e79426d51ca3a1ba021d06dd97481335b8a961f78fbc257bb9f7d59cb");
         assertThat(fingerprint(SyntheticCohort.generate(7L, 500, 0.0)))
-                .isEqualTo("984a0ca0b00871cfa087ce683b10e85fec0b04ef2bd744bc8cf65dd55a1a1581");
+                .isEqualTo("0af9968c6c6560929f3ef7261929a79fcccaf73efc6b19d2c198f0d2cde8e2cc");
     }
 
     @Test

@@ -65,17 +65,20 @@ class TrainerComparisonTest {
                 .filter(e -> e.metric("macro_f1") >= best - rule.macroF1Tolerance()).findFirst().orElseThrow();
 
         assertThat(comparison.chosen()).containsSame(expected);
-        // On this seed: the policy is a handful of thresholds with HOLD at either end of the ladder, which a
-        // depth-6 tree learns almost exactly (macro-F1 0.966) and a linear model cannot (0.927); the forest and
-        // XGBoost gain less than 0.01 over the tree. Label noise (3 %) caps accuracy near 0.98.
-        assertThat(comparison.chosen().orElseThrow().name()).isEqualTo("cart");
-        assertThat(comparison.chosen().orElseThrow().metric("macro_f1")).isCloseTo(0.966, within(0.001));
+        // On this seed (features v2): the policy is a handful of thresholds, with HOLD at either end of the
+        // ladder and for poor reported adherence, which trees learn almost exactly and a linear model cannot
+        // (macro-F1 0.901); the forest (0.972) comes within 0.01 of XGBoost (0.973) and is simpler.
+        assertThat(comparison.chosen().orElseThrow().name()).isEqualTo("random-forest");
+        assertThat(comparison.chosen().orElseThrow().metric("macro_f1")).isCloseTo(0.972, within(0.001));
         assertThat(comparison.chosen().orElseThrow().metric("ece")).isLessThanOrEqualTo(0.10);
-        assertThat(comparison.reason()).startsWith("cart: macro-F1 0.966 is within 0.010 of the best");
-        assertThat(comparison.table()).contains("* cart");
-        // Serving it would take a change: Tribuo 4.3.2 flags tree and forest models as not producing
-        // probabilities (their scores are leaf class shares), and TitrationModel refuses such models.
-        assertThat(comparison.chosen().orElseThrow().trained().model().generatesProbabilities()).isFalse();
+        assertThat(comparison.reason()).startsWith("random-forest: macro-F1 0.972 is within 0.010 of the best");
+        assertThat(comparison.table()).contains("* random-forest");
+        // Tribuo 4.3.2 flags a single tree as not producing probabilities (its scores are leaf class
+        // shares), so TitrationModel would refuse it; the forest's voting ensemble does produce them, but
+        // explains itself only through LIME (~100 ms a proposal), not exactly.
+        assertThat(comparison.entries().stream().filter(e -> e.name().equals("cart")).findFirst().orElseThrow()
+                .trained().model().generatesProbabilities()).isFalse();
+        assertThat(comparison.chosen().orElseThrow().trained().model().generatesProbabilities()).isTrue();
         assertThat(comparison.entries().get(0).trained().model().generatesProbabilities()).isTrue();
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.clinloop.client.ClinLoopClient;
 import org.clinloop.client.Clinic;
+import org.clinloop.client.FhirJson;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -121,6 +122,41 @@ class FeedbackLoopIT {
 
         // Retraining never promotes: the ACTIVE version is unchanged.
         assertThat(clinic.ensureActiveModel()).isEqualTo(active);
+    }
+
+    @Test
+    void theModelSeesAgeAdherenceHeartRateAndActivityFromTheRecordAndNamesWhatIsUnknown() {
+        clinic.ensureActiveModel();
+        String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 2, null); // born 1960-01-01
+        String ehr = clinic.ehr();
+        for (JsonNode resource : List.of(
+                FhirJson.quantity(patient, ItEnvironment.hoursAgo(20), "8867-4", "vital-signs", 64, "/min"),
+                FhirJson.quantity(patient, ItEnvironment.hoursAgo(8), "8867-4", "vital-signs", 70, "/min"),
+                FhirJson.quantity(patient, ItEnvironment.hoursAgo(8), "41950-7", "activity", 7300, "/d"))) {
+            expect(api.post("/fhir/Observation", ehr, ClinLoopClient.FHIR_JSON, resource.toString()), 201);
+        }
+        // Two days with a dose reported taken, one reported missed: 2 of 7.
+        for (String[] intake : new String[][] {{"30", "completed"}, {"6", "completed"}, {"54", "not-taken"}}) {
+            expect(api.post("/fhir/MedicationStatement", ehr, ClinLoopClient.FHIR_JSON, FhirJson.intake(patient,
+                    ItEnvironment.hoursAgo(Integer.parseInt(intake[0])), "29046", intake[1]).toString()), 201);
+        }
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(2), 156, 97), 201);
+
+        JsonNode proposal = ItEnvironment.lastEntry(patient, "PROPOSAL_MADE");
+        JsonNode features = proposal.get("features");
+        int age = java.time.Period.between(java.time.LocalDate.of(1960, 1, 1),
+                java.time.LocalDate.ofInstant(ItEnvironment.hoursAgo(2), java.time.ZoneOffset.UTC)).getYears();
+        assertThat(features.get("age").asDouble()).isEqualTo(age);
+        assertThat(features.get("heart_rate_7d").asDouble()).isEqualTo(67.0);
+        assertThat(features.get("steps_7d").asDouble()).isEqualTo(7300.0);
+        assertThat(features.get("adherence_7d").asDouble()).isCloseTo(2 / 7.0, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(features.get("adherence_7d_missing").asDouble()).isZero();
+        List<String> missing = new ArrayList<>();
+        proposal.get("missingFeatures").forEach(m -> missing.add(m.asText()));
+        assertThat(missing).contains("egfr", "potassium", "night_dip_7d").doesNotContain("age", "adherence_7d",
+                "heart_rate_7d", "steps_7d");
+        assertThat(features.get("egfr_missing").asDouble()).isEqualTo(1.0);
+        assertThat(proposal.get("rationale").asText()).contains("adherence 29%");
     }
 
     /** A JSON pointer segment for a map key. */

@@ -209,7 +209,23 @@ public class FhirStore {
                 .getSingleResult());
     }
 
+    /** The mean value of a code for a patient measured in (from, to], if any was. */
+    public Optional<Double> mean(String patientId, String code, Instant from, Instant to) {
+        return Optional.ofNullable(em.createQuery("select avg(o.valueNumber) from ObservationRow o where o.patientId = :p"
+                        + " and o.code = :c and o.effectiveAt > :from and o.effectiveAt <= :to", Double.class)
+                .setParameter("p", patientId).setParameter("c", code).setParameter("from", from).setParameter("to", to)
+                .getSingleResult());
+    }
+
     // --- devices and medication statements ------------------------------------------------
+
+    /** When the patient reported intake (any status) in (from, to], with the status, oldest first. */
+    public List<MedicationStatementRow> statementsBetween(String patientId, Instant from, Instant to) {
+        return em.createQuery("select m from MedicationStatementRow m where m.patientId = :p and m.takenAt > :from"
+                        + " and m.takenAt <= :to order by m.takenAt", MedicationStatementRow.class)
+                .setParameter("p", patientId).setParameter("from", from).setParameter("to", to)
+                .setHint(READ_ONLY, true).getResultList();
+    }
 
     public void saveDevice(DeviceRow row) {
         em.persist(row);

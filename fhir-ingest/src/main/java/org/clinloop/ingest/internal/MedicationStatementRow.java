@@ -48,4 +48,13 @@ public class MedicationStatementRow {
     public String resourceJson() {
         return resourceJson;
     }
+
+    public Instant takenAt() {
+        return takenAt;
+    }
+
+    /** The FHIR MedicationStatement.status code as received, e.g. completed or not-taken. */
+    public String status() {
+        return status;
+    }
 }

@@ -69,6 +69,11 @@ public class PatientRow {
         return lastUpdated;
     }
 
+    /** Date of birth, or null when not given. */
+    public java.time.LocalDate birthDate() {
+        return birthDate;
+    }
+
     public String generalPractitioner() {
         return generalPractitioner;
     }

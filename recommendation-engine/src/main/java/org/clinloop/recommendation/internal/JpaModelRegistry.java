@@ -36,6 +36,7 @@ import org.tribuo.protos.core.ModelProto;
 public class JpaModelRegistry implements ModelRegistry {
 
     static final String MODEL_STEWARD = "model-steward";
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(JpaModelRegistry.class.getName());
 
     @PersistenceContext(unitName = "clinloop")
     EntityManager em;
@@ -122,6 +123,7 @@ public class JpaModelRegistry implements ModelRegistry {
         if (!steward.hasRole(MODEL_STEWARD)) {
             refusals.add("expected sign-off by a model steward, found " + steward.id() + " with roles " + steward.roles());
         }
+        TitrationModel.featureMismatch(deserialize(row)).ifPresent(refusals::add);
         if (row.status() == ModelStatus.RETIRED || row.status() == ModelStatus.ACTIVE) {
             refusals.add("expected a CANDIDATE or SHADOW version, found " + row.status());
         }
@@ -234,7 +236,13 @@ public class JpaModelRegistry implements ModelRegistry {
                 ModelVersionRow.class).setParameter("s", ModelStatus.SHADOW).getResultList()) {
             TitrationModel loaded = shadowCache.get(row.id());
             if (loaded == null) {
-                loaded = new TitrationModel(deserialize(row), row.toVersion());
+                Model<Label> model = deserialize(row);
+                Optional<String> mismatch = TitrationModel.featureMismatch(model);
+                if (mismatch.isPresent()) {
+                    LOG.warning("SHADOW version " + row.id() + " does not score: " + mismatch.get());
+                    continue;
+                }
+                loaded = new TitrationModel(model, row.toVersion());
                 shadowCache.put(row.id(), loaded);
             }
             out.add(loaded);
@@ -254,7 +262,14 @@ public class JpaModelRegistry implements ModelRegistry {
         ModelVersionRow row = rows.get(0);
         TitrationModel current = cached;
         if (current == null || !current.version().id().equals(row.id())) {
-            current = new TitrationModel(deserialize(row), row.toVersion());
+            Model<Label> model = deserialize(row);
+            Optional<String> mismatch = TitrationModel.featureMismatch(model);
+            if (mismatch.isPresent()) {
+                // Deny by default: no proposals (PROPOSAL_SKIPPED) rather than a model reading unknown features as 0.
+                LOG.severe("ACTIVE version " + row.id() + " does not score: " + mismatch.get());
+                return Optional.empty();
+            }
+            current = new TitrationModel(model, row.toVersion());
             cached = current;
         }
         return Optional.of(current);
