@@ -116,6 +116,10 @@ public class DecisionReplay {
         SafetyBounds bounds = bounds((Map<String, Object>) decision.get("bounds"));
         int from = ((Number) decision.get("fromStep")).intValue();
         int steps = ((Number) proposal.get("steps")).intValue();
+        int replayedSteps = m.steps(features, direction);
+        if (replayedSteps != steps) {
+            differences.add("steps: recorded " + steps + ", replayed " + replayedSteps);
+        }
         double probability = probabilities.get(direction);
         ProposedStep step = new ProposedStep(from, from + direction.sign() * steps, probability);
         BloodPressureReading trigger = new BloodPressureReading(observation,

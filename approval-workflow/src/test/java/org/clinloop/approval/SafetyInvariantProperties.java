@@ -167,7 +167,8 @@ class SafetyInvariantProperties {
             DecisionContext context = new DecisionContext(first.reading(), first.recent(), autonomy,
                     new AutoChangeHistory(lastAuto, autoCount), first.clinical(), now);
             double p = probabilities.get(i % probabilities.size());
-            int change = p < 0.33 ? -1 : p < 0.66 ? 0 : 1;
+            // The model proposes up to two steps either way.
+            int change = p < 0.15 ? -2 : p < 0.35 ? -1 : p < 0.65 ? 0 : p < 0.85 ? 1 : 2;
             ProposedStep proposal = new ProposedStep(step, step + change, p);
             TierDecision d = rules.evaluate(proposal, bounds, LIMITS, context);
             if (!d.alerts().isEmpty()) {

@@ -60,6 +60,11 @@ public record ClinicianFeedback(String proposalId, String modelId, String patien
         return Optional.ofNullable(label);
     }
 
+    /** How many ladder steps the clinician's decision moved: from the step at the time to the chosen one. */
+    public int labelledSteps() {
+        return Math.abs(chosenStep - fromStep);
+    }
+
     /** Whether the clinician chose the model's direction (an approval, or a modification the same way). */
     public boolean agreesWithModel() {
         return label == proposed;

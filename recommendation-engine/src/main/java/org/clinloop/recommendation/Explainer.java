@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import java.util.SplittableRandom;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
@@ -68,15 +69,19 @@ final class Explainer {
     private Explainer() {
     }
 
-    static Explanation explain(Model<Label> model, TitrationFeatures features) {
+    /**
+     * @param steps how many ladder steps the proposal moves in a direction (the sentence names them)
+     */
+    static Explanation explain(Model<Label> model, TitrationFeatures features, ToIntFunction<Direction> steps) {
         Map<Direction, Double> p = TitrationModel.probabilities(model.predict(TitrationModel.example(features)));
         Direction direction = Recommender.choose(p);
         Direction against = runnerUp(p, direction, model.getOutputIDInfo());
         double[] x = FeatureExtractor.modelInput(features);
+        int n = steps.applyAsInt(direction);
         if (model instanceof LinearSGDModel linear && reproducesProbabilities(linear, x, p)) {
-            return exact(linear, features, x, p, direction, against);
+            return exact(linear, features, x, p, direction, against, n);
         }
-        return lime(model, features, x, p, direction, against);
+        return lime(model, features, x, p, direction, against, n);
     }
 
     /**
@@ -133,7 +138,7 @@ final class Explainer {
     }
 
     private static Explanation exact(LinearSGDModel model, TitrationFeatures features, double[] x,
-                                     Map<Direction, Double> p, Direction direction, Direction against) {
+                                     Map<Direction, Double> p, Direction direction, Direction against, int steps) {
         DenseMatrix w = model.getWeightsCopy();
         ImmutableFeatureMap featureIds = model.getFeatureIDMap();
         int c = outputId(model.getOutputIDInfo(), direction);
@@ -147,12 +152,12 @@ final class Explainer {
         }
         double intercept = w.get(c, bias) - w.get(a, bias);
         return new Explanation(direction, against, Explanation.Method.EXACT_LINEAR, intercept, contributions,
-                sentence(features, direction, against, p.get(direction), Explanation.Method.EXACT_LINEAR, intercept,
-                        contributions));
+                sentence(features, direction, steps, against, p.get(direction), Explanation.Method.EXACT_LINEAR,
+                        intercept, contributions));
     }
 
     private static Explanation lime(Model<Label> model, TitrationFeatures features, double[] x,
-                                    Map<Direction, Double> p, Direction direction, Direction against) {
+                                    Map<Direction, Double> p, Direction direction, Direction against, int steps) {
         // Forward stepwise selection without normalisation. Tribuo 4.3.2's LARS trainers normalise every
         // column, and a column that does not vary among the samples (the trend-missing indicator, never
         // set in the synthetic cohort) turns into NaN and fails training with a NullPointerException.
@@ -169,8 +174,8 @@ final class Explainer {
             explained += full - without;
         }
         return new Explanation(direction, against, Explanation.Method.LIME, full - explained, contributions,
-                sentence(features, direction, against, p.get(direction), Explanation.Method.LIME, full - explained,
-                        contributions));
+                sentence(features, direction, steps, against, p.get(direction), Explanation.Method.LIME,
+                        full - explained, contributions));
     }
 
     private static double surrogateMargin(SparseModel<Regressor> surrogate, String[] names, double[] x,
@@ -183,7 +188,7 @@ final class Explainer {
         return r.getDimension(d.name()).map(Regressor.DimensionTuple::getValue).orElse(0.0);
     }
 
-    static String sentence(TitrationFeatures f, Direction direction, Direction against, double p,
+    static String sentence(TitrationFeatures f, Direction direction, int steps, Direction against, double p,
                            Explanation.Method method, double intercept, List<Explanation.Contribution> contributions) {
         double sbp = f.value(FeatureExtractor.SBP_MEAN_7D);
         double dbp = f.value(FeatureExtractor.DBP_MEAN_7D);
@@ -200,8 +205,8 @@ final class Explainer {
         String ladder = f.value(FeatureExtractor.DOSE_AT_MAX) == 1.0 ? " (highest)"
                 : f.value(FeatureExtractor.DOSE_AT_MIN) == 1.0 ? " (lowest)" : "";
         String action = switch (direction) {
-            case INCREASE -> "increase one step";
-            case DECREASE -> "decrease one step";
+            case INCREASE -> "increase " + (steps >= 2 ? "two steps" : "one step");
+            case DECREASE -> "decrease " + (steps >= 2 ? "two steps" : "one step");
             case HOLD -> "hold the dose";
         };
         // The intercept ("model default") competes with the features: it is the margin of a patient exactly

@@ -107,17 +107,90 @@ public final class ModelTrainer {
             train.add(e);
         }
         Model<Label> model = trainer.train(train);
+        Model<Label> magnitude = logisticRegression(seed).train(magnitudeDataset(split.train(), feedback,
+                dataDescription + " (train, changes)", labels));
         Map<String, Double> metrics = evaluate(model, algorithm, split.heldOut(), dataDescription + " (held out)",
                 labels);
+        metrics.putAll(magnitudeMetrics(magnitude, split.heldOut()));
         metrics.put("trained_on", (double) train.size());
         if (!feedback.isEmpty()) {
             metrics.put("feedback_examples", (double) feedback.examples().size());
             metrics.put("feedback_weight", feedback.weight());
         }
-        String provenance = new JsonProvenanceSerialization(false).marshalAndSerialize(model.getProvenance());
+        JsonProvenanceSerialization json = new JsonProvenanceSerialization(false);
+        String provenance = joinArrays(json.marshalAndSerialize(model.getProvenance()),
+                json.marshalAndSerialize(magnitude.getProvenance()));
         return new TrainedModel(model, algorithm, provenance,
                 Fingerprints.sha256Hex(provenance.getBytes(StandardCharsets.UTF_8)),
-                datasetHash(examples, feedback), seed, Instant.now(), metrics, feedback);
+                datasetHash(examples, feedback), seed, Instant.now(), metrics, feedback, magnitude);
+    }
+
+    /** Two marshalled provenance lists (JSON arrays) as one: the direction model's, then the step model's. */
+    private static String joinArrays(String first, String second) {
+        String a = first.strip();
+        String b = second.strip();
+        return a.substring(0, a.length() - 1) + "," + b.substring(1);
+    }
+
+    /**
+     * The step classifier's data: every training example of a change (not HOLD), labelled by its
+     * steps, with the direction's sign as an extra input; and feedback that changed the dose by
+     * one or two steps, weighted as the feedback is.
+     */
+    private static MutableDataset<Label> magnitudeDataset(List<SyntheticCohort.Example> train, TrainingFeedback feedback,
+                                                          String description, LabelFactory labels) {
+        MutableDataset<Label> ds = new MutableDataset<>(new SimpleDataSourceProvenance(description, DATA_TIME, labels),
+                labels);
+        for (SyntheticCohort.Example e : train) {
+            if (e.label() != Direction.HOLD) {
+                ds.add(TitrationModel.magnitudeExample(e.features(), e.label(), TitrationModel.stepsLabel(e.steps())));
+            }
+        }
+        for (ClinicianFeedback f : feedback.examples()) {
+            int steps = f.labelledSteps();
+            if (f.label() != Direction.HOLD && steps >= 1 && steps <= TitrationPolicy.MAX_STEPS) {
+                ArrayExample<Label> e = TitrationModel.magnitudeExample(f.titrationFeatures(), f.label(),
+                        TitrationModel.stepsLabel(steps));
+                e.setWeight((float) feedback.weight());
+                ds.add(e);
+            }
+        }
+        return ds;
+    }
+
+    /**
+     * How well the step classifier sizes the held-out changes, asked for each example's true
+     * direction: {@code magnitude_accuracy}, {@code magnitude_n}, {@code magnitude_n_two} and
+     * {@code magnitude_recall_two} (when any two-step change is held out).
+     */
+    static Map<String, Double> magnitudeMetrics(Model<Label> magnitude, List<SyntheticCohort.Example> heldOut) {
+        int n = 0;
+        int correct = 0;
+        int twos = 0;
+        int twosFound = 0;
+        for (SyntheticCohort.Example e : heldOut) {
+            if (e.label() == Direction.HOLD) {
+                continue;
+            }
+            Label predicted = magnitude.predict(TitrationModel.magnitudeExample(e.features(), e.label())).getOutput();
+            int steps = TitrationModel.TWO_STEPS.equals(predicted.getLabel()) ? 2 : 1;
+            n++;
+            correct += steps == e.steps() ? 1 : 0;
+            if (e.steps() == 2) {
+                twos++;
+                twosFound += steps == 2 ? 1 : 0;
+            }
+        }
+        Map<String, Double> out = new TreeMap<>();
+        out.put("magnitude_n", (double) n);
+        out.put("magnitude_n_two", (double) twos);
+        if (n > 0) {
+            out.put("magnitude_accuracy", correct / (double) n);
+        }
+        if (twos > 0) {
+            out.put("magnitude_recall_two", twosFound / (double) twos);
+        }
+        return out;
     }
 
     /** The trainer behind {@link #train(List, long, String)}: a new instance, seeded. */
@@ -251,7 +324,7 @@ public final class ModelTrainer {
         return Fingerprints.sha256Hex(blanked.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Hex SHA-256 over the examples' model inputs and labels, in the given order. */
+    /** Hex SHA-256 over the examples' model inputs, labels and steps, in the given order. */
     public static String datasetHash(List<SyntheticCohort.Example> examples) {
         return datasetHash(examples, TrainingFeedback.NONE);
     }
@@ -264,14 +337,15 @@ public final class ModelTrainer {
     public static String datasetHash(List<SyntheticCohort.Example> examples, TrainingFeedback feedback) {
         List<Object> rows = new ArrayList<>(examples.size());
         for (SyntheticCohort.Example e : examples) {
-            rows.add(Map.of("x", inputs(e.features()), "y", e.label().name()));
+            rows.add(Map.of("x", inputs(e.features()), "y", e.label().name(), "steps", e.steps()));
         }
         if (feedback.isEmpty()) {
             return Fingerprints.of(Map.of("examples", rows, "features", FeatureExtractor.FEATURE_NAMES));
         }
         List<Object> fed = new ArrayList<>(feedback.examples().size());
         for (ClinicianFeedback f : feedback.examples()) {
-            fed.add(Map.of("proposal", f.proposalId(), "x", inputs(f.titrationFeatures()), "y", f.label().name()));
+            fed.add(Map.of("proposal", f.proposalId(), "x", inputs(f.titrationFeatures()), "y", f.label().name(),
+                    "steps", f.labelledSteps()));
         }
         return Fingerprints.of(Map.of("examples", rows, "features", FeatureExtractor.FEATURE_NAMES,
                 "feedback", fed, "feedbackWeight", feedback.weight()));

@@ -48,12 +48,12 @@ public class Recommender {
         TitrationFeatures features = FeatureExtractor.extract(snapshot);
         Map<Direction, Double> probabilities = model.probabilities(features);
         Direction direction = choose(probabilities);
-        int steps = direction == Direction.HOLD ? 0 : 1;
+        int steps = model.steps(features, direction);
         double p = probabilities.get(direction);
         // A linear model explains itself exactly, per feature, in the sentence the clinician reads;
         // any other keeps the summary sentence (LIME per reading would cost ~100 ms).
         Explanation explanation = model.explainsExactly() ? model.explain(features) : null;
-        String rationale = explanation != null ? explanation.sentence() : rationale(features, snapshot, direction, p);
+        String rationale = explanation != null ? explanation.sentence() : rationale(features, snapshot, direction, steps, p);
         return new Recommendation(snapshot.patientId(), direction, steps, p, probabilities, features,
                 inputHash(snapshot), model.version(), rationale, explanation);
     }
@@ -85,10 +85,10 @@ public class Recommender {
                 "signals", s.signals().known()));
     }
 
-    static String rationale(TitrationFeatures f, PatientSnapshot s, Direction d, double p) {
+    static String rationale(TitrationFeatures f, PatientSnapshot s, Direction d, int steps, double p) {
         String action = switch (d) {
-            case INCREASE -> "increase one step";
-            case DECREASE -> "decrease one step";
+            case INCREASE -> "increase " + (steps >= 2 ? "two steps" : "one step");
+            case DECREASE -> "decrease " + (steps >= 2 ? "two steps" : "one step");
             case HOLD -> "hold the current dose";
         };
         return String.format(Locale.ROOT,

@@ -66,13 +66,21 @@ public final class SyntheticCohort {
      * @param snapshot what the model sees (the wrist readings, when a bias is simulated)
      * @param features the snapshot's features
      * @param label    what the guideline (and some disagreeing clinicians) would do
+     * @param steps    by how many ladder steps (0 for HOLD)
      * @param groups   attribute → group: {@link #SEX}, {@link #AGE_BAND}, {@link #SKIN_TONE}
      */
-    public record Example(PatientSnapshot snapshot, TitrationFeatures features, Direction label,
+    public record Example(PatientSnapshot snapshot, TitrationFeatures features, Direction label, int steps,
                           Map<String, String> groups) {
 
         public Example {
             groups = Map.copyOf(groups);
+            new TitrationPolicy.Decision(label, steps); // validates
+        }
+
+        /** An example of one step (none for HOLD). */
+        public Example(PatientSnapshot snapshot, TitrationFeatures features, Direction label,
+                       Map<String, String> groups) {
+            this(snapshot, features, label, label == Direction.HOLD ? 0 : 1, groups);
         }
     }
 
@@ -219,15 +227,15 @@ public final class SyntheticCohort {
         }
         PatientSnapshot validated = new PatientSnapshot(id, asOf, readings, step, HIGHEST_DOSE_STEP, signals);
         TitrationFeatures validatedFeatures = FeatureExtractor.extract(validated);
-        Direction label = TitrationPolicy.label(validatedFeatures);
+        TitrationPolicy.Decision decision = TitrationPolicy.decide(validatedFeatures);
         if (rng.nextDouble() < labelNoise) {
-            label = Direction.values()[rng.nextInt(Direction.values().length)];
+            decision = TitrationPolicy.Decision.of(Direction.values()[rng.nextInt(Direction.values().length)]);
         }
         if (bias == null) {
-            return new Example(validated, validatedFeatures, label, groups);
+            return new Example(validated, validatedFeatures, decision.direction(), decision.steps(), groups);
         }
         PatientSnapshot seen = new PatientSnapshot(id, asOf, wrist, step, HIGHEST_DOSE_STEP, signals);
-        return new Example(seen, FeatureExtractor.extract(seen), label, groups);
+        return new Example(seen, FeatureExtractor.extract(seen), decision.direction(), decision.steps(), groups);
     }
 
     /** Share of patients whose wearable also measures at night (one reading at about 02:00). */

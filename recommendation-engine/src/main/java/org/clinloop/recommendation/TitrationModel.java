@@ -14,11 +14,35 @@ public final class TitrationModel {
 
     private static final String[] NAMES = FeatureExtractor.FEATURE_NAMES.toArray(String[]::new);
 
+    /** The magnitude model's extra input: the direction's sign (-1 down, +1 up); its other inputs are multiplied by it. */
+    static final String DIRECTION_SIGN = "direction_sign";
+    private static final String[] MAGNITUDE_NAMES;
+    /** Magnitude labels: how many ladder steps. */
+    static final String ONE_STEP = "ONE_STEP";
+    static final String TWO_STEPS = "TWO_STEPS";
+
+    static {
+        MAGNITUDE_NAMES = java.util.Arrays.copyOf(NAMES, NAMES.length + 1);
+        MAGNITUDE_NAMES[NAMES.length] = DIRECTION_SIGN;
+    }
+
     private final Model<Label> model;
+    private final Model<Label> magnitude;
     private final ModelVersion version;
 
+    /** A direction model alone: every change it proposes is one step. */
     public TitrationModel(Model<Label> model, ModelVersion version) {
+        this(model, null, version);
+    }
+
+    /**
+     * @param model     the direction classifier (DECREASE / HOLD / INCREASE)
+     * @param magnitude the step classifier (one or two steps) for a proposed change, or null for
+     *                  one step always (versions registered before magnitudes were learned)
+     */
+    public TitrationModel(Model<Label> model, Model<Label> magnitude, ModelVersion version) {
         this.model = Objects.requireNonNull(model, "Model is required.");
+        this.magnitude = magnitude;
         this.version = Objects.requireNonNull(version, "Model version is required.");
         if (!model.generatesProbabilities()) {
             throw new IllegalArgumentException("Model " + version.id() + " must produce probabilities.");
@@ -58,6 +82,47 @@ public final class TitrationModel {
         return probabilities(model.predict(example(features)));
     }
 
+    /**
+     * By how many ladder steps to move in {@code direction}: 0 for HOLD, otherwise the magnitude
+     * model's more probable answer (ties to one step), or one step without a magnitude model.
+     */
+    public int steps(TitrationFeatures features, Direction direction) {
+        if (direction == Direction.HOLD) {
+            return 0;
+        }
+        if (magnitude == null) {
+            return 1;
+        }
+        Prediction<Label> p = magnitude.predict(magnitudeExample(features, direction));
+        Label two = p.getOutputScores().get(TWO_STEPS);
+        Label one = p.getOutputScores().get(ONE_STEP);
+        return two != null && (one == null || two.getScore() > one.getScore()) ? 2 : 1;
+    }
+
+    Model<Label> magnitudeModel() {
+        return magnitude;
+    }
+
+    static ArrayExample<Label> magnitudeExample(TitrationFeatures features, Direction direction) {
+        return magnitudeExample(features, direction, LabelFactory.UNKNOWN_LABEL);
+    }
+
+    static ArrayExample<Label> magnitudeExample(TitrationFeatures features, Direction direction, Label label) {
+        // Inputs oriented along the direction of travel (negated for a decrease), so that "far from
+        // target that way" and "ladder left that way" are one linear score for both directions.
+        double[] x = FeatureExtractor.modelInput(features);
+        double[] oriented = new double[x.length + 1];
+        for (int i = 0; i < x.length; i++) {
+            oriented[i] = direction.sign() * x[i];
+        }
+        oriented[x.length] = direction.sign();
+        return new ArrayExample<>(label, MAGNITUDE_NAMES, oriented);
+    }
+
+    static Label stepsLabel(int steps) {
+        return new Label(steps >= 2 ? TWO_STEPS : ONE_STEP);
+    }
+
     /** Every direction's score in a Tribuo prediction; a direction the model never saw scores 0. */
     static Map<Direction, Double> probabilities(Prediction<Label> prediction) {
         Map<Direction, Double> out = new EnumMap<>(Direction.class);
@@ -74,7 +139,7 @@ public final class TitrationModel {
      * LIME approximation for any other (see {@link Explanation}).
      */
     public Explanation explain(TitrationFeatures features) {
-        return Explainer.explain(model, features);
+        return Explainer.explain(model, features, direction -> steps(features, direction));
     }
 
     /** Whether {@link #explain} is exact and cheap (a linear model) rather than a LIME approximation. */

@@ -18,10 +18,11 @@ import org.tribuo.classification.Label;
  * @param metrics        held-out metrics, overall and per patient group ({@link GroupMetrics})
  * @param feedback       the clinician feedback trained on besides the cohort ({@link TrainingFeedback#NONE}
  *                       for the cohort alone)
+ * @param magnitude      the step classifier (one or two steps) for proposed changes, or null (one step)
  */
 public record TrainedModel(Model<Label> model, String algorithm, String provenanceJson, String provenanceHash,
                            String datasetHash, long seed, Instant trainedAt, Map<String, Double> metrics,
-                           TrainingFeedback feedback) {
+                           TrainingFeedback feedback, Model<Label> magnitude) {
 
     public TrainedModel {
         metrics = Map.copyOf(metrics);
@@ -32,6 +33,6 @@ public record TrainedModel(Model<Label> model, String algorithm, String provenan
     public TrainedModel(Model<Label> model, String algorithm, String provenanceJson, String provenanceHash,
                         String datasetHash, long seed, Instant trainedAt, Map<String, Double> metrics) {
         this(model, algorithm, provenanceJson, provenanceHash, datasetHash, seed, trainedAt, metrics,
-                TrainingFeedback.NONE);
+                TrainingFeedback.NONE, null);
     }
 }

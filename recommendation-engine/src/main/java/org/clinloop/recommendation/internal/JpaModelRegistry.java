@@ -70,6 +70,9 @@ public class JpaModelRegistry implements ModelRegistry {
         ModelVersionRow row = new ModelVersionRow(id, ordinal, trained.algorithm(), trained.provenanceJson(),
                 trained.provenanceHash(), trained.datasetHash(), trained.seed(), trained.trainedAt(), trained.metrics(),
                 trained.model().serialize().toByteArray(), registeredBy.id());
+        if (trained.magnitude() != null) {
+            row.magnitudeProto(trained.magnitude().serialize().toByteArray());
+        }
         em.persist(row);
         em.flush();
         feedback.link(id, trained.feedback());
@@ -242,7 +245,7 @@ public class JpaModelRegistry implements ModelRegistry {
                     LOG.warning("SHADOW version " + row.id() + " does not score: " + mismatch.get());
                     continue;
                 }
-                loaded = new TitrationModel(model, row.toVersion());
+                loaded = new TitrationModel(model, magnitude(row), row.toVersion());
                 shadowCache.put(row.id(), loaded);
             }
             out.add(loaded);
@@ -269,7 +272,7 @@ public class JpaModelRegistry implements ModelRegistry {
                 LOG.severe("ACTIVE version " + row.id() + " does not score: " + mismatch.get());
                 return Optional.empty();
             }
-            current = new TitrationModel(model, row.toVersion());
+            current = new TitrationModel(model, magnitude(row), row.toVersion());
             cached = current;
         }
         return Optional.of(current);
@@ -289,7 +292,7 @@ public class JpaModelRegistry implements ModelRegistry {
             return Optional.of(current);
         }
         return Optional.ofNullable(em.find(ModelVersionRow.class, versionId))
-                .map(row -> new TitrationModel(deserialize(row), row.toVersion()));
+                .map(row -> new TitrationModel(deserialize(row), magnitude(row), row.toVersion()));
     }
 
     @Override
@@ -299,12 +302,22 @@ public class JpaModelRegistry implements ModelRegistry {
                 .getResultList().stream().map(ModelVersionRow::toVersion).toList();
     }
 
-    @SuppressWarnings("unchecked")
     private static Model<Label> deserialize(ModelVersionRow row) {
+        return deserialize(row.id(), row.modelProto());
+    }
+
+    /** The version's step classifier, or null when it has none (it proposes one step). */
+    private static Model<Label> magnitude(ModelVersionRow row) {
+        byte[] proto = row.magnitudeProto();
+        return proto == null ? null : deserialize(row.id(), proto);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Model<Label> deserialize(String id, byte[] proto) {
         try {
-            return (Model<Label>) Model.deserialize(ModelProto.parseFrom(row.modelProto()));
+            return (Model<Label>) Model.deserialize(ModelProto.parseFrom(proto));
         } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("Model " + row.id() + " cannot be read back: " + e.getMessage(), e);
+            throw new IllegalStateException("Model " + id + " cannot be read back: " + e.getMessage(), e);
         }
     }
 }

@@ -52,6 +52,8 @@ public class ModelVersionRow {
 
     @Column(name = "model_proto", nullable = false)
     private byte[] modelProto;
+    @Column(name = "magnitude_proto")
+    private byte[] magnitudeProto;
 
     @Column(name = "registered_by", nullable = false, length = 200)
     private String registeredBy;
@@ -88,6 +90,15 @@ public class ModelVersionRow {
 
     ModelStatus status() {
         return status;
+    }
+
+    /** The step classifier, or null for a version registered before magnitudes were learned. */
+    byte[] magnitudeProto() {
+        return magnitudeProto == null ? null : magnitudeProto.clone();
+    }
+
+    void magnitudeProto(byte[] proto) {
+        this.magnitudeProto = proto == null ? null : proto.clone();
     }
 
     byte[] modelProto() {
