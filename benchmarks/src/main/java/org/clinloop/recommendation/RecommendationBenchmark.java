@@ -44,7 +44,8 @@ public class RecommendationBenchmark {
     public void setUp() {
         long seed = 20261123L;
         TrainedModel trained = ModelTrainer.train(SyntheticCohort.generate(seed, 4000, 0.03), seed, "benchmark");
-        model = new TitrationModel(trained.model(), new ModelVersion("bench-1", trained.algorithm(), ModelStatus.ACTIVE,
+        model = new TitrationModel(trained.model(), trained.magnitude(), new ModelVersion("bench-1",
+                trained.algorithm(), ModelStatus.ACTIVE,
                 trained.provenanceHash(), trained.datasetHash(), seed, Instant.now(), trained.metrics(), "bench",
                 Instant.now()));
         examples = SyntheticCohort.generate(seed + 1, 1024, 0.0);

@@ -16,7 +16,6 @@ import org.clinloop.approval.ClinicalContextSource;
 import org.clinloop.ingest.internal.FhirStore;
 import org.clinloop.ingest.internal.MedicationStatementRow;
 import org.clinloop.ingest.internal.ObservationRow;
-import org.clinloop.ingest.internal.PatientRow;
 import org.clinloop.recommendation.PatientSignals;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -78,7 +77,7 @@ public class EhrClinicalContext implements ClinicalContextSource {
     @Transactional(Transactional.TxType.SUPPORTS)
     public PatientSignals signals(String patientId, Instant asOf) {
         ZoneId zone = ZoneId.of(clinicZone);
-        Double age = store.patient(patientId).map(PatientRow::birthDate)
+        Double age = store.birthDateOf(patientId)
                 .map(b -> (double) Period.between(b, LocalDate.ofInstant(asOf, zone)).getYears())
                 .filter(a -> a >= 0).orElse(null);
         Double adherence = null;

@@ -52,13 +52,13 @@ public class PatientDirectory implements CareTeam {
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<String> responsiblePractitioner(String patientId) {
-        return store.patient(patientId).map(PatientRow::generalPractitioner);
+        return store.generalPractitionerOf(patientId);
     }
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public boolean knows(String patientId) {
-        return patientId != null && store.patient(patientId).isPresent();
+        return patientId != null && store.patientExists(patientId);
     }
 
     /**

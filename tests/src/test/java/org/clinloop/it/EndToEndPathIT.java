@@ -41,16 +41,22 @@ class EndToEndPathIT {
         clinic.registerPatient(Clinic.JONES_ID, "Jones", "Pat", "female", "1961-04-02", "dr-rivera");
         clinic.setRegimen(Clinic.JONES_ID, Clinic.RIVERA, 0);
         JsonNode bounds = clinic.signBounds(Clinic.JONES_ID, Clinic.RIVERA, FhirJson.bounds(0, 4, 1, 100, 0.6, true, 3, 2));
+        // Jones takes every dose and says so (another test reports one day's intake for her; a week
+        // with one reported dose would read as poor adherence, and the guideline holds then).
+        for (int d = 0; d < 7; d++) {
+            expect(api.post("/fhir/MedicationStatement", clinic.ehr(), ClinLoopClient.FHIR_JSON, FhirJson.intake(
+                    Clinic.JONES_ID, ItEnvironment.hoursAgo(11 + 24 * d), "29046", "completed").toString()), 201);
+        }
         for (int i = 0; i < 3; i++) {
             // Above target but not far above: one step at a time (far above, the model proposes two).
-            expect(clinic.postReading(Clinic.JONES_ID, ItEnvironment.hoursAgo(10 - i), 143, 88), 201);
+            expect(clinic.postReading(Clinic.JONES_ID, ItEnvironment.hoursAgo(10 - i), 146, 91), 201);
             assertThat(clinic.approveOpenTasks(Clinic.JONES_ID, Clinic.RIVERA)).as("proposal %d waits for approval", i)
                     .isEqualTo(1);
         }
         assertThat(lastEntry(Clinic.JONES_ID, "AUTONOMY_EARNED").get("consecutiveApprovals").asInt()).isEqualTo(3);
         int before = adjustmentsOf(Clinic.JONES).size();
 
-        JsonNode obs = expect(clinic.postReading(Clinic.JONES_ID, ItEnvironment.hoursAgo(1), 142, 88), 201).json();
+        JsonNode obs = expect(clinic.postReading(Clinic.JONES_ID, ItEnvironment.hoursAgo(1), 146, 91), 201).json();
 
         List<JsonNode> mine = adjustmentsOf(Clinic.JONES);
         assertThat(mine).hasSize(before + 1);
@@ -75,7 +81,8 @@ class EndToEndPathIT {
         assertThat(proposal.get("observation").asText()).isEqualTo(obs.get("id").asText());
         assertThat(proposal.get("model").get("provenanceHash").asText()).hasSize(64);
         assertThat(proposal.get("inputHash").asText()).hasSize(64);
-        assertThat(proposal.get("features").get("sbp_last").asDouble()).isEqualTo(142.0);
+        assertThat(proposal.get("features").get("sbp_last").asDouble()).isEqualTo(146.0);
+        assertThat(proposal.get("features").get("adherence_7d").asDouble()).isEqualTo(1.0);
 
         JsonNode replay = expect(api.post("/api/decisions/" + proposal.get("proposal").asText() + "/replay",
                 clinic.compliance(), ClinLoopClient.JSON_TYPE, ""), 200).json();

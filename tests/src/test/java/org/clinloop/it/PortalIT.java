@@ -74,8 +74,9 @@ class PortalIT {
         By card = By.cssSelector("article[data-task='" + taskId + "']");
         WebElement task = wait.until(ExpectedConditions.visibilityOfElementLocated(card));
         assertThat(browser.findElement(By.id("who")).getText()).contains("Ana Rivera").contains("clinician");
-        assertThat(task.getText()).contains(patient).contains("INCREASE").contains("lisinopril 10 mg daily")
-                .contains("Autonomy not enabled");
+        // Far above target (153/96) at step 1 of 0-4: the model proposes two steps, to 20 mg, and says so.
+        assertThat(task.getText()).contains(patient).contains("INCREASE").contains("lisinopril 20 mg daily")
+                .contains("increase two steps").contains("Autonomy not enabled");
         screenshot("portal-queue.png");
 
         task.findElement(By.cssSelector("button.approve")).click();
@@ -87,7 +88,7 @@ class PortalIT {
         assertThat(decided.get("status").asText()).isEqualTo("APPROVED");
         assertThat(decided.get("decidedBy").asText()).isEqualTo(Clinic.RIVERA);
         assertThat(expect(api.get("/api/patients/" + patient + "/regimen", clinic.clinician(Clinic.RIVERA)), 200)
-                .json().get("doseStep").asInt()).isEqualTo(2);
+                .json().get("doseStep").asInt()).isEqualTo(3);
     }
 
     @Test

@@ -186,15 +186,13 @@ public class WorkflowStore {
 
     /** The automatic changes delivered to a patient before {@code now}. */
     public AutoChangeHistory autoChanges(String patientId, Instant now) {
-        Instant last = em.createQuery("select max(a.createdAt) from AdjustmentRow a where a.patientId = :p"
-                        + " and a.route = :r and a.createdAt <= :now", Instant.class)
+        // One query: the latest automatic change ever, and how many in the last 30 days.
+        Object[] r = em.createQuery("select max(a.createdAt),"
+                        + " sum(case when a.createdAt > :from then 1 else 0 end) from AdjustmentRow a"
+                        + " where a.patientId = :p and a.route = :r and a.createdAt <= :now", Object[].class)
                 .setParameter("p", patientId).setParameter("r", DoseAdjustment.AUTO).setParameter("now", now)
-                .getSingleResult();
-        Long count = em.createQuery("select count(a) from AdjustmentRow a where a.patientId = :p and a.route = :r"
-                        + " and a.createdAt > :from and a.createdAt <= :now", Long.class)
-                .setParameter("p", patientId).setParameter("r", DoseAdjustment.AUTO)
-                .setParameter("from", now.minus(java.time.Duration.ofDays(30))).setParameter("now", now).getSingleResult();
-        return new AutoChangeHistory(last, count.intValue());
+                .setParameter("from", now.minus(java.time.Duration.ofDays(30))).getSingleResult();
+        return new AutoChangeHistory((Instant) r[0], r[1] == null ? 0 : ((Number) r[1]).intValue());
     }
 
     // --- alerts -----------------------------------------------------------------------------

@@ -26,6 +26,26 @@ public class FhirStore {
     @PersistenceContext(unitName = "clinloop")
     EntityManager em;
 
+    /** The Patient's date of birth, without loading the Patient; empty if none or unknown. */
+    public Optional<java.time.LocalDate> birthDateOf(String id) {
+        return em.createQuery("select p.birthDate from PatientRow p where p.id = :id", java.time.LocalDate.class)
+                .setParameter("id", id).setMaxResults(1).getResultList().stream().filter(java.util.Objects::nonNull)
+                .findFirst();
+    }
+
+    /** Whether a Patient with this id is stored, without loading it. */
+    public boolean patientExists(String id) {
+        return !em.createQuery("select p.id from PatientRow p where p.id = :id", String.class).setParameter("id", id)
+                .setMaxResults(1).getResultList().isEmpty();
+    }
+
+    /** The Patient's general practitioner (a Practitioner id), without loading the Patient; empty if none or unknown. */
+    public Optional<String> generalPractitionerOf(String id) {
+        return em.createQuery("select p.generalPractitioner from PatientRow p where p.id = :id", String.class)
+                .setParameter("id", id).setMaxResults(1).getResultList().stream().filter(java.util.Objects::nonNull)
+                .findFirst();
+    }
+
     public Optional<PatientRow> patient(String id) {
         return Optional.ofNullable(em.find(PatientRow.class, id));
     }
@@ -192,12 +212,25 @@ public class FhirStore {
                 .setMaxResults(1).getResultList().stream().findFirst();
     }
 
-    /** The latest observation of a code whose coded value is one of {@code values}, measured since {@code since}. */
+    /**
+     * The latest observation of a code whose coded value is one of {@code values}, measured since
+     * {@code since}. The values are code constants (letters, digits, '.', '-'), written into the
+     * query as literals: a collection parameter would make Hibernate render the SQL again on every
+     * call.
+     */
     public Optional<ObservationRow> latestCoded(String patientId, String code, java.util.Collection<String> values,
                                                 Instant since) {
+        StringBuilder in = new StringBuilder();
+        for (String v : new java.util.TreeSet<>(values)) {
+            if (!v.matches("[A-Za-z0-9.\\-]+")) {
+                throw new IllegalArgumentException("Expected a code constant, found " + v + ".");
+            }
+            in.append(in.length() == 0 ? "'" : ", '").append(v).append('\'');
+        }
         return em.createQuery("select o from ObservationRow o where o.patientId = :p and o.code = :c"
-                        + " and o.valueCode in :v and o.effectiveAt >= :since order by o.effectiveAt desc", ObservationRow.class)
-                .setParameter("p", patientId).setParameter("c", code).setParameter("v", values)
+                        + " and o.valueCode in (" + in + ") and o.effectiveAt >= :since order by o.effectiveAt desc",
+                        ObservationRow.class)
+                .setParameter("p", patientId).setParameter("c", code)
                 .setParameter("since", since).setHint(READ_ONLY, true).setMaxResults(1).getResultList().stream().findFirst();
     }
 
@@ -288,12 +321,16 @@ public class FhirStore {
 
     /** Blood-pressure readings of one patient taken in [from, to], oldest first. */
     public List<BloodPressureReading> bloodPressureBetween(String patientId, Instant from, Instant to) {
-        return em.createQuery("select o from ObservationRow o where o.patientId = :p and o.code = :c"
+        // Only the four values a reading needs: not the stored resource JSON of 30 days of history.
+        return em.createQuery("select o.id, o.effectiveAt, o.systolic, o.diastolic from ObservationRow o"
+                                + " where o.patientId = :p and o.code = :c"
                                 + " and o.effectiveAt >= :from and o.effectiveAt <= :to order by o.effectiveAt",
-                        ObservationRow.class)
+                        Object[].class)
                 .setParameter("p", patientId).setParameter("c", "85354-9")
                 .setParameter("from", from).setParameter("to", to)
-                .setHint(READ_ONLY, true)
-                .getResultList().stream().map(ObservationRow::toReading).toList();
+                .getResultList().stream()
+                .map(r -> new BloodPressureReading((String) r[0], (Instant) r[1], ((Number) r[2]).doubleValue(),
+                        ((Number) r[3]).doubleValue()))
+                .toList();
     }
 }

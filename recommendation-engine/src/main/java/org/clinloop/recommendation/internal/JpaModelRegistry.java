@@ -235,10 +235,11 @@ public class JpaModelRegistry implements ModelRegistry {
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<TitrationModel> shadows() {
         List<TitrationModel> out = new ArrayList<>();
-        for (ModelVersionRow row : em.createQuery("select m from ModelVersionRow m where m.status = :s order by m.ordinal",
-                ModelVersionRow.class).setParameter("s", ModelStatus.SHADOW).getResultList()) {
-            TitrationModel loaded = shadowCache.get(row.id());
+        for (String id : em.createQuery("select m.id from ModelVersionRow m where m.status = :s order by m.ordinal",
+                String.class).setParameter("s", ModelStatus.SHADOW).getResultList()) {
+            TitrationModel loaded = shadowCache.get(id);
             if (loaded == null) {
+                ModelVersionRow row = em.find(ModelVersionRow.class, id);
                 Model<Label> model = deserialize(row);
                 Optional<String> mismatch = TitrationModel.featureMismatch(model);
                 if (mismatch.isPresent()) {
@@ -256,15 +257,16 @@ public class JpaModelRegistry implements ModelRegistry {
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<TitrationModel> active() {
-        List<ModelVersionRow> rows = em.createQuery(
-                "select m from ModelVersionRow m where m.status = :s", ModelVersionRow.class)
+        // The id only: the row (provenance, protobufs, metrics) is loaded, and dirty-checked, only
+        // when the ACTIVE version changed since the last call.
+        List<String> ids = em.createQuery("select m.id from ModelVersionRow m where m.status = :s", String.class)
                 .setParameter("s", ModelStatus.ACTIVE).getResultList();
-        if (rows.isEmpty()) {
+        if (ids.isEmpty()) {
             return Optional.empty();
         }
-        ModelVersionRow row = rows.get(0);
         TitrationModel current = cached;
-        if (current == null || !current.version().id().equals(row.id())) {
+        if (current == null || !current.version().id().equals(ids.get(0))) {
+            ModelVersionRow row = em.find(ModelVersionRow.class, ids.get(0));
             Model<Label> model = deserialize(row);
             Optional<String> mismatch = TitrationModel.featureMismatch(model);
             if (mismatch.isPresent()) {
