@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.clinloop.recommendation.DrugClass;
 
 /**
  * Hard limits of a titration protocol: no clinician bound, no approval and no modification can
@@ -20,20 +21,23 @@ import java.util.Objects;
  * @param crisisConfirmation a crisis reading is confirmed by another within this time
  * @param potassiumMax      no increase above this serum potassium, mmol/L (ACE inhibitors raise it)
  * @param egfrDropMaxPercent no increase when eGFR fell more than this, percent of its baseline
+ * @param drugClass         the class of the ladder's drug, a model input
  */
 public record ProtocolLimits(String protocol, DoseLadder ladder, int maxAutoStepsLimit, double systolicFloorMin,
                              double minConfidenceMin, int minDaysBetweenAutoChangesMin, int maxAutoChangesPer30DaysLimit,
-                             java.time.Duration crisisConfirmation, double potassiumMax, double egfrDropMaxPercent) {
+                             java.time.Duration crisisConfirmation, double potassiumMax, double egfrDropMaxPercent,
+                             DrugClass drugClass) {
 
     /** Lisinopril 2.5–40 mg daily, one step at a time on its own, never below a floor of 90 mm[Hg]. */
     public static final ProtocolLimits HYPERTENSION_ACEI = new ProtocolLimits("hypertension-acei-v1",
             new DoseLadder("lisinopril", "29046", "mg", List.of(new BigDecimal("2.5"), new BigDecimal("5"),
                     new BigDecimal("10"), new BigDecimal("20"), new BigDecimal("40"))),
-            1, 90, 0.5, 3, 4, java.time.Duration.ofMinutes(30), 5.5, 30);
+            1, 90, 0.5, 3, 4, java.time.Duration.ofMinutes(30), 5.5, 30, DrugClass.ACE_INHIBITOR);
 
     public ProtocolLimits {
         Objects.requireNonNull(protocol, "Protocol id is required.");
         Objects.requireNonNull(ladder, "Dose ladder is required.");
+        Objects.requireNonNull(drugClass, "Drug class is required.");
     }
 
     /** Whether a dose step may ever be delivered under this protocol. */

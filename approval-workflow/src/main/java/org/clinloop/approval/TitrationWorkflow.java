@@ -84,7 +84,8 @@ public class TitrationWorkflow {
         PatientSignals signals = clinicalSources.isResolvable()
                 ? clinicalSources.get().signals(patientId, trigger.effective()) : PatientSignals.UNKNOWN;
         PatientSnapshot snapshot = new PatientSnapshot(patientId, trigger.effective(), history,
-                regimen.get().doseStep(), limits.ladder().highestStep(), signals);
+                regimen.get().doseStep(), limits.ladder().highestStep(), signals,
+                Protocols.require(regimen.get().protocol()).drugClass());
         Optional<Recommendation> proposed = recommender.recommend(snapshot);
         if (proposed.isEmpty()) {
             return skipped(patientId, trigger, bounds, limits, context, "no ACTIVE model version");

@@ -49,6 +49,7 @@ final class Explainer {
             Map.entry(FeatureExtractor.SBP_SLOPE_MISSING, "trend unknown"),
             Map.entry(FeatureExtractor.SBP_MEAN_30D, "30-day mean systolic"),
             Map.entry(FeatureExtractor.DBP_MEAN_30D, "30-day mean diastolic"),
+            Map.entry(FeatureExtractor.DRUG_CLASS_CCB, "on a calcium-channel blocker"),
             Map.entry(FeatureExtractor.SBP_SD_7D, "systolic variability"),
             Map.entry(FeatureExtractor.SBP_SD_7D + FeatureExtractor.MISSING, "variability unknown"),
             Map.entry(FeatureExtractor.NIGHT_DIP_7D, "night-time dipping"),

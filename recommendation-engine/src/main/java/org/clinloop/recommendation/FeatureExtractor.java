@@ -57,6 +57,8 @@ public final class FeatureExtractor {
     public static final String AGE = "age";
     public static final String EGFR = "egfr";
     public static final String POTASSIUM = "potassium";
+    /** 1 on a calcium-channel blocker, 0 on an ACE inhibitor (the reference class). */
+    public static final String DRUG_CLASS_CCB = "drug_class_ccb";
     public static final String MISSING = "_missing";
 
     /**
@@ -81,7 +83,7 @@ public final class FeatureExtractor {
     static {
         List<String> names = new ArrayList<>(List.of(SBP_MEAN_7D, DBP_MEAN_7D, SBP_LAST, DBP_LAST, SBP_SLOPE_7D,
                 READINGS_7D, SHARE_ABOVE_TARGET_7D, DOSE_STEP, DOSE_AT_MAX, DOSE_AT_MIN, SBP_SLOPE_MISSING,
-                SBP_MEAN_30D, DBP_MEAN_30D));
+                SBP_MEAN_30D, DBP_MEAN_30D, DRUG_CLASS_CCB));
         for (Signal o : OPTIONAL) {
             names.add(o.name());
             names.add(o.name() + MISSING);
@@ -91,7 +93,8 @@ public final class FeatureExtractor {
 
     /** The 0/1 features: ladder ends and every missing-value indicator. */
     public static boolean isBinary(String feature) {
-        return feature.equals(DOSE_AT_MAX) || feature.equals(DOSE_AT_MIN) || feature.endsWith(MISSING);
+        return feature.equals(DOSE_AT_MAX) || feature.equals(DOSE_AT_MIN) || feature.equals(DRUG_CLASS_CCB)
+                || feature.endsWith(MISSING);
     }
 
     private FeatureExtractor() {
@@ -128,6 +131,7 @@ public final class FeatureExtractor {
         v.put(SBP_SLOPE_MISSING, slope == null ? 1.0 : 0.0);
         v.put(SBP_MEAN_30D, mean(longLevel, BloodPressureReading::systolic));
         v.put(DBP_MEAN_30D, mean(longLevel, BloodPressureReading::diastolic));
+        v.put(DRUG_CLASS_CCB, snapshot.drugClass() == DrugClass.CALCIUM_CHANNEL_BLOCKER ? 1.0 : 0.0);
 
         PatientSignals s = snapshot.signals();
         optional(v, missing, SBP_SD_7D, level.size() >= 3 ? standardDeviation(level) : null);
@@ -171,6 +175,7 @@ public final class FeatureExtractor {
         x[i++] = f.value(SBP_SLOPE_MISSING);
         x[i++] = (f.value(SBP_MEAN_30D) - TARGET_SYSTOLIC) / 20;
         x[i++] = (f.value(DBP_MEAN_30D) - TARGET_DIASTOLIC) / 10;
+        x[i++] = f.value(DRUG_CLASS_CCB);
         for (Signal o : OPTIONAL) {
             boolean absent = f.value(o.name() + MISSING) != 0;
             x[i++] = absent ? 0 : (f.value(o.name()) - o.reference()) / o.scale();

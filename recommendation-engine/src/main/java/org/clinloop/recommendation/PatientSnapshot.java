@@ -14,20 +14,28 @@ import java.util.Objects;
  * @param doseStep         current position on the dose ladder, 0 = lowest dose
  * @param highestDoseStep  the top of the ladder
  * @param signals          what else is known (age, adherence, heart rate, activity, labs), or unknown
+ * @param drugClass        the class of the drug on the ladder
  */
 public record PatientSnapshot(String patientId, Instant asOf, List<BloodPressureReading> readings, int doseStep,
-                              int highestDoseStep, PatientSignals signals) {
+                              int highestDoseStep, PatientSignals signals, DrugClass drugClass) {
 
-    /** A snapshot with nothing known beyond readings and dose. */
+    /** A snapshot with nothing known beyond readings and dose, on an ACE inhibitor. */
     public PatientSnapshot(String patientId, Instant asOf, List<BloodPressureReading> readings, int doseStep,
                            int highestDoseStep) {
-        this(patientId, asOf, readings, doseStep, highestDoseStep, PatientSignals.UNKNOWN);
+        this(patientId, asOf, readings, doseStep, highestDoseStep, PatientSignals.UNKNOWN, DrugClass.ACE_INHIBITOR);
+    }
+
+    /** A snapshot on an ACE inhibitor. */
+    public PatientSnapshot(String patientId, Instant asOf, List<BloodPressureReading> readings, int doseStep,
+                           int highestDoseStep, PatientSignals signals) {
+        this(patientId, asOf, readings, doseStep, highestDoseStep, signals, DrugClass.ACE_INHIBITOR);
     }
 
     public PatientSnapshot {
         Objects.requireNonNull(patientId, "Patient id is required.");
         Objects.requireNonNull(asOf, "Decision time is required.");
         Objects.requireNonNull(signals, "Signals are required (PatientSignals.UNKNOWN when nothing is known).");
+        Objects.requireNonNull(drugClass, "A drug class is required.");
         readings = readings.stream()
                 .filter(r -> !r.effective().isAfter(asOf))
                 .sorted(Comparator.comparing(BloodPressureReading::effective))

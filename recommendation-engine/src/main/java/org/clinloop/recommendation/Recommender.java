@@ -82,7 +82,7 @@ public class Recommender {
         }
         return Fingerprints.of(Map.of("patient", s.patientId(), "asOf", s.asOf().toString(),
                 "doseStep", s.doseStep(), "highestDoseStep", s.highestDoseStep(), "readings", readings,
-                "signals", s.signals().known()));
+                "signals", s.signals().known(), "drugClass", s.drugClass().name()));
     }
 
     static String rationale(TitrationFeatures f, PatientSnapshot s, Direction d, int steps, double p) {

@@ -20,7 +20,7 @@ import java.util.Random;
  *       (untreated systolic 110–130).</li>
  *   <li>Five-step dose ladder (e.g. lisinopril 2.5–40 mg); each step taken lowers systolic by
  *       N(7, 2) mm[Hg] (at least 2) and diastolic by 0.55 of that, scaled by adherence
- *       U(0.5, 1.0).</li>
+ *       1 − U²/2; 30 % of patients are on a calcium-channel blocker instead ({@link #CCB_SHARE}).</li>
  *   <li>A drift of N(0, 0.4) mm[Hg]/day; 1–2 readings a day (07:00 and 20:00 ± 1 h, evening
  *       4 mm[Hg] lower); measurement noise N(0, 7) systolic and N(0, 4.5) diastolic.</li>
  *   <li>3–14 days of readings before the decision.</li>
@@ -175,13 +175,17 @@ public final class SyntheticCohort {
         double untreatedSbp = lowRunning ? 110 + 20 * rng.nextDouble() : clip(152 + 18 * rng.nextGaussian(), 105, 215);
         double untreatedDbp = clip(0.5 * untreatedSbp + 18 + 6 * rng.nextGaussian(), 55, 135);
         int step = rng.nextInt(HIGHEST_DOSE_STEP + 1);
-        double perStep = Math.max(2, 7 + 2 * rng.nextGaussian());
+        // The drug class comes from the signals' stream, so the physiology's draws stay in step.
+        DrugClass drug = signalRng.nextDouble() < CCB_SHARE ? DrugClass.CALCIUM_CHANNEL_BLOCKER
+                : DrugClass.ACE_INHIBITOR;
+        double perStep = Math.max(2, 7 + 2 * rng.nextGaussian()) * (drug == DrugClass.CALCIUM_CHANNEL_BLOCKER ? 1.15 : 1);
+        double diastolicShare = drug == DrugClass.CALCIUM_CHANNEL_BLOCKER ? 0.45 : 0.55;
         double u = rng.nextDouble();
         double adherence = 1 - 0.5 * u * u;
         double drift = 0.4 * rng.nextGaussian();
         int days = 3 + rng.nextInt(12);
         double sbpOnTreatment = untreatedSbp - perStep * (step + 1) * adherence;
-        double dbpOnTreatment = untreatedDbp - 0.55 * perStep * (step + 1) * adherence;
+        double dbpOnTreatment = untreatedDbp - diastolicShare * perStep * (step + 1) * adherence;
 
         List<BloodPressureReading> readings = new ArrayList<>();
         List<BloodPressureReading> wrist = new ArrayList<>();
@@ -205,7 +209,7 @@ public final class SyntheticCohort {
         }
         Instant asOf = start.plus(Duration.ofDays(days));
         // Signals: their own stream, so that the daytime readings above are the same as without them.
-        PatientSignals signals = signals(signalRng, groups.get(AGE_BAND), adherence);
+        PatientSignals signals = signals(signalRng, groups.get(AGE_BAND), adherence, drug);
         if (signalRng.nextDouble() < NIGHT_WEARERS) {
             double dip = (10 + 6 * signalRng.nextGaussian()) / 100;
             for (int d = 0; d < days; d++) {
@@ -225,7 +229,7 @@ public final class SyntheticCohort {
                 }
             }
         }
-        PatientSnapshot validated = new PatientSnapshot(id, asOf, readings, step, HIGHEST_DOSE_STEP, signals);
+        PatientSnapshot validated = new PatientSnapshot(id, asOf, readings, step, HIGHEST_DOSE_STEP, signals, drug);
         TitrationFeatures validatedFeatures = FeatureExtractor.extract(validated);
         TitrationPolicy.Decision decision = TitrationPolicy.decide(validatedFeatures);
         if (rng.nextDouble() < labelNoise) {
@@ -234,9 +238,16 @@ public final class SyntheticCohort {
         if (bias == null) {
             return new Example(validated, validatedFeatures, decision.direction(), decision.steps(), groups);
         }
-        PatientSnapshot seen = new PatientSnapshot(id, asOf, wrist, step, HIGHEST_DOSE_STEP, signals);
+        PatientSnapshot seen = new PatientSnapshot(id, asOf, wrist, step, HIGHEST_DOSE_STEP, signals, drug);
         return new Example(seen, FeatureExtractor.extract(seen), decision.direction(), decision.steps(), groups);
     }
+
+    /**
+     * Share of patients titrated on a calcium-channel blocker (amlodipine-like: each step lowers
+     * systolic 15 % more than the ACE inhibitor's, diastolic by 0.45 of it instead of 0.55, and
+     * heart rate runs 3 /min faster); the others are on the ACE inhibitor.
+     */
+    static final double CCB_SHARE = 0.30;
 
     /** Share of patients whose wearable also measures at night (one reading at about 02:00). */
     static final double NIGHT_WEARERS = 0.35;
@@ -248,7 +259,7 @@ public final class SyntheticCohort {
      * potassium N(4.4, 0.45), 2.8–6.5 (each 50 %). Every draw is made whether or not the value is
      * known, so one missing value changes no other.
      */
-    private static PatientSignals signals(Random rng, String ageBand, double adherence) {
+    private static PatientSignals signals(Random rng, String ageBand, double adherence, DrugClass drug) {
         double[] band = switch (ageBand) {
             case "<45" -> new double[] {30, 45};
             case "45-64" -> new double[] {45, 65};
@@ -259,7 +270,9 @@ public final class SyntheticCohort {
         boolean ageKnown = rng.nextDouble() < 0.95;
         double reported = Math.round(7 * clip(adherence + 0.08 * rng.nextGaussian(), 0, 1)) / 7.0;
         boolean adherenceKnown = rng.nextDouble() < 0.60;
-        double heartRate = round(clip(72 + 9 * rng.nextGaussian(), 40, 140));
+        // A dihydropyridine's reflex tachycardia: a few beats a minute faster.
+        double heartRate = round(clip(72 + (drug == DrugClass.CALCIUM_CHANNEL_BLOCKER ? 3 : 0)
+                + 9 * rng.nextGaussian(), 40, 140));
         boolean heartRateKnown = rng.nextDouble() < 0.70;
         double steps = round(clip(6500 + 2800 * rng.nextGaussian(), 300, 25_000));
         boolean stepsKnown = rng.nextDouble() < 0.65;

@@ -39,6 +39,10 @@ class FeatureExtractorTest {
                 FeatureExtractor.HEART_RATE_7D, FeatureExtractor.STEPS_7D, FeatureExtractor.AGE, FeatureExtractor.EGFR,
                 FeatureExtractor.POTASSIUM);
         assertThat(f.value(FeatureExtractor.AGE + FeatureExtractor.MISSING)).isEqualTo(1.0);
+        assertThat(f.value(FeatureExtractor.DRUG_CLASS_CCB)).as("an ACE inhibitor by default").isZero();
+        PatientSnapshot onCcb = new PatientSnapshot("p", NOW, s.readings(), 2, 4, PatientSignals.UNKNOWN,
+                DrugClass.CALCIUM_CHANNEL_BLOCKER);
+        assertThat(FeatureExtractor.extract(onCcb).value(FeatureExtractor.DRUG_CLASS_CCB)).isEqualTo(1.0);
         assertThat(f.value(FeatureExtractor.DOSE_AT_MAX)).isZero();
     }
 

@@ -43,7 +43,7 @@ class SyntheticCohortTest {
     /**
      * Golden values of cohort v2 (features v2: 30-day means, variability, night dipping and the
      * patient's signals; adherence skewed towards full; the adherence rule of the policy; labels
-     * carry their steps). Any change
+     * carry their steps; two drug classes). Any change
      * to a reading, feature or label breaks them, and with them every stored dataset hash and
      * DriftMonitor's regenerated reference: change them only with a new feature or cohort version.
      * (Versions trained on v1 features are refused for serving and activation: TitrationModel.)
@@ -51,11 +51,11 @@ class SyntheticCohortTest {
     @Test
     void theDefaultCohortIsTheOneEarlierVersionsGenerated() {
         List<SyntheticCohort.Example> bootstrap = SyntheticCohort.generate(20261123L, 4000, 0.03);
-        assertThat(fingerprint(bootstrap)).isEqualTo("894ed8bdb257d3799aad52b4428e1278c6c40e1a92402a8859278021f484adf5");
+        assertThat(fingerprint(bootstrap)).isEqualTo("b379e8925af7a67fca0635cb277cc42689d87c547ac2696d4845ae419017b438");
         assertThat(ModelTrainer.datasetHash(bootstrap))
-                .isEqualTo("4024a61f7dfa9c56d12f5e4129c9898a196ca1a48972f239bcbdcee0862647bb");
+                .isEqualTo("d6a86417614bfdc3e1ea0e0f73bc239684407f34f1dd9ce7efdf1c37504d31f1");
         assertThat(fingerprint(SyntheticCohort.generate(7L, 500, 0.0)))
-                .isEqualTo("0f30ebc6584ff93fe38ee1a00c570fb752354a9fa88f5c2a360c5b9b6e4922f0");
+                .isEqualTo("71a06be69f62c9afddb57828dd4185b5b7d1a078463def6d196eb5d022792d88");
     }
 
     @Test
@@ -152,5 +152,22 @@ class SyntheticCohortTest {
     static Map<String, Double> shares(List<SyntheticCohort.Example> cohort, String attribute) {
         return cohort.stream().collect(Collectors.groupingBy(e -> e.groups().get(attribute),
                 Collectors.collectingAndThen(Collectors.counting(), c -> c / (double) cohort.size())));
+    }
+
+    @Test
+    void aThirdOfPatientsAreOnACalciumChannelBlockerAndTheModelIsTold() {
+        List<SyntheticCohort.Example> cohort = SyntheticCohort.generate(20261123L, 4000, 0.03);
+        long ccb = cohort.stream().filter(e -> e.snapshot().drugClass() == DrugClass.CALCIUM_CHANNEL_BLOCKER).count();
+        assertThat(ccb / 4000.0).isBetween(0.27, 0.33);
+        assertThat(cohort).allSatisfy(e -> assertThat(e.features().value(FeatureExtractor.DRUG_CLASS_CCB))
+                .isEqualTo(e.snapshot().drugClass() == DrugClass.CALCIUM_CHANNEL_BLOCKER ? 1.0 : 0.0));
+        // Steps of the blocker lower systolic more: at the top of the ladder, its patients run lower.
+        double ccbTop = cohort.stream().filter(e -> e.snapshot().doseStep() == 4
+                        && e.snapshot().drugClass() == DrugClass.CALCIUM_CHANNEL_BLOCKER)
+                .mapToDouble(e -> e.features().value(FeatureExtractor.SBP_MEAN_7D)).average().orElseThrow();
+        double aceTop = cohort.stream().filter(e -> e.snapshot().doseStep() == 4
+                        && e.snapshot().drugClass() == DrugClass.ACE_INHIBITOR)
+                .mapToDouble(e -> e.features().value(FeatureExtractor.SBP_MEAN_7D)).average().orElseThrow();
+        assertThat(ccbTop).isLessThan(aceTop);
     }
 }
