@@ -52,6 +52,8 @@ public final class Drift {
 
     /** The name under which {@link #output} reports the distribution of proposed directions. */
     public static final String OUTPUT = "direction";
+    /** The name under which the proposed step sizes (0 for HOLD, 1, 2) are reported. */
+    public static final String STEPS = "steps";
     public static final int DEFAULT_BINS = 10;
     /** Floor on every bin share, so an empty bin gives a large but finite PSI term. */
     public static final double PROPORTION_FLOOR = 1e-4;
@@ -181,6 +183,13 @@ public final class Drift {
         Objects.requireNonNull(thresholds, "Thresholds are required.");
         double psi = categoricalPsi(reference, current);
         return new DriftReport(OUTPUT, psi, Optional.empty(), thresholds.status(psi));
+    }
+
+    /** PSI of the proposed step sizes (0 for HOLD, 1 or 2 ladder steps), reported as {@link #STEPS}. */
+    public static DriftReport steps(List<Integer> reference, List<Integer> current, Thresholds thresholds) {
+        Objects.requireNonNull(thresholds, "Thresholds are required.");
+        double psi = categoricalPsi(reference, current);
+        return new DriftReport(STEPS, psi, Optional.empty(), thresholds.status(psi));
     }
 
     /** Distinct reference quantiles at 1/bins … (bins−1)/bins, ascending. */

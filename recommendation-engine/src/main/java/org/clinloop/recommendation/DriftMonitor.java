@@ -67,15 +67,16 @@ public class DriftMonitor {
      * @param enoughData     at least {@link #MIN_CURRENT} live proposals
      * @param features       per input feature: PSI (and KS for continuous features), status
      * @param output         PSI of the proposed directions against the model's own on its reference
-     * @param status         the worst status over features and output (OK when not enough data)
+     * @param steps          PSI of the proposed step sizes (0, 1, 2) against the model's own on its reference
+     * @param status         the worst status over features and outputs (OK when not enough data)
      * @param alertRaised    whether this check raised a governance alert
      */
     public record DriftStatus(String model, Instant from, Instant to, int referenceSize, int currentSize,
                               boolean enoughData, List<DriftReport> features, DriftReport output,
-                              DriftReport.Status status, boolean alertRaised) {
+                              DriftReport steps, DriftReport.Status status, boolean alertRaised) {
     }
 
-    private record Reference(List<TitrationFeatures> features, List<Direction> directions) {
+    private record Reference(List<TitrationFeatures> features, List<Direction> directions, List<Integer> steps) {
     }
 
     @Transactional
@@ -87,6 +88,7 @@ public class DriftMonitor {
         Instant from = to.minus(window);
         List<TitrationFeatures> current = new ArrayList<>();
         List<Direction> directions = new ArrayList<>();
+        List<Integer> steps = new ArrayList<>();
         AuditQuery proposals = new AuditQuery(null, AuditEventType.PROPOSAL_MADE, null, from, to, MAX_CURRENT);
         for (AuditEntry e : audit.read(proposals)) {
             Map<String, Object> d = EntryCodec.parseDetail(e.detailJson());
@@ -96,18 +98,21 @@ public class DriftMonitor {
             }
             current.add(TitrationFeatures.fromRecorded(d));
             directions.add(Direction.valueOf((String) d.get("direction")));
+            steps.add(((Number) d.getOrDefault("steps", 0)).intValue());
         }
         Drift.Thresholds thresholds = new Drift.Thresholds(psiWarn, psiAlert);
         boolean enough = current.size() >= MIN_CURRENT;
         List<DriftReport> features = current.isEmpty() ? List.of()
                 : Drift.features(reference.features(), current, thresholds);
         DriftReport output = directions.isEmpty() ? null : Drift.output(reference.directions(), directions, thresholds);
+        DriftReport stepSizes = steps.isEmpty() ? null : Drift.steps(reference.steps(), steps, thresholds);
         DriftReport.Status worst = DriftReport.Status.OK;
         if (enough) {
             for (DriftReport r : features) {
                 worst = worse(worst, r.status());
             }
             worst = output == null ? worst : worse(worst, output.status());
+            worst = stepSizes == null ? worst : worse(worst, stepSizes.status());
         }
         boolean raise = worst == DriftReport.Status.ALERT && !alertedWithin(versionId, window, to);
         if (raise) {
@@ -121,13 +126,16 @@ public class DriftMonitor {
             if (output != null && output.status() == DriftReport.Status.ALERT) {
                 alerting.put(Drift.OUTPUT, output.psi());
             }
+            if (stepSizes != null && stepSizes.status() == DriftReport.Status.ALERT) {
+                alerting.put(Drift.STEPS, stepSizes.psi());
+            }
             detail.put("psiAlerting", alerting);
             detail.put("thresholds", Map.of("warn", psiWarn, "alert", psiAlert));
             detail.put("action", "review by the model steward; no automatic retraining or promotion");
             audit.append(AuditEvent.of(AuditEventType.MODEL_DRIFT_ALERT, actor, null, detail));
         }
         DriftStatus status = new DriftStatus(versionId, from, to, reference.features().size(), current.size(), enough,
-                features, output, worst, raise);
+                features, output, stepSizes, worst, raise);
         latest.put(versionId, status);
         return status;
     }
@@ -170,6 +178,10 @@ public class DriftMonitor {
                 .toList());
         learned.examples().forEach(f -> features.add(f.titrationFeatures()));
         List<Direction> directions = features.stream().map(f -> Recommender.choose(model.probabilities(f))).toList();
-        return new Reference(features, directions);
+        List<Integer> steps = new ArrayList<>(features.size());
+        for (int i = 0; i < features.size(); i++) {
+            steps.add(model.steps(features.get(i), directions.get(i)));
+        }
+        return new Reference(features, directions, steps);
     }
 }

@@ -36,7 +36,8 @@ public class DriftSchedule {
     private static final Logger LOG = Logger.getLogger(DriftSchedule.class.getName());
     static final Actor SCHEDULE = Actor.system("drift-schedule");
     private static final String PSI = "PSI of the ACTIVE model, live against its training reference, of an input"
-            + " feature or of the proposed directions (feature=\"" + Drift.OUTPUT + "\")";
+            + " feature, of the proposed directions (feature=\"" + Drift.OUTPUT + "\") or of the proposed step sizes"
+            + " (feature=\"" + Drift.STEPS + "\")";
 
     @Resource
     ManagedScheduledExecutorService executor;
@@ -62,6 +63,8 @@ public class DriftSchedule {
         }
         gauge("clinloop_drift_psi", PSI,
                 s -> s.output() == null ? Double.NaN : s.output().psi(), Double.NaN, new Tag("feature", Drift.OUTPUT));
+        gauge("clinloop_drift_psi", PSI,
+                s -> s.steps() == null ? Double.NaN : s.steps().psi(), Double.NaN, new Tag("feature", Drift.STEPS));
         gauge("clinloop_drift_status", "Drift of the ACTIVE model: 0 OK, 1 WARN, 2 ALERT, -1 unknown",
                 s -> s.enoughData() ? s.status().ordinal() : -1, -1);
         gauge("clinloop_drift_proposals", "Live proposals of the ACTIVE model in the drift window",

@@ -261,4 +261,22 @@ class DriftTest {
         }
         return sum;
     }
+
+    @Test
+    void stepSizesAreComparedAsCategories() {
+        // Reference: half hold, 40 % one step, 10 % two; now 10 % hold, 40 % one, half two steps.
+        List<Integer> reference = new java.util.ArrayList<>();
+        List<Integer> current = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            reference.add(i < 50 ? 0 : i < 90 ? 1 : 2);
+            current.add(i < 10 ? 0 : i < 50 ? 1 : 2);
+        }
+        double expected = (0.5 - 0.1) * Math.log(0.5 / 0.1) + 0 + (0.1 - 0.5) * Math.log(0.1 / 0.5);
+        DriftReport r = Drift.steps(reference, current, Drift.Thresholds.DEFAULT);
+        assertThat(r.feature()).isEqualTo(Drift.STEPS);
+        assertThat(r.psi()).isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(r.status()).isEqualTo(DriftReport.Status.ALERT);
+        assertThat(r.ks()).isEmpty();
+        assertThat(Drift.steps(reference, reference, Drift.Thresholds.DEFAULT).psi()).isZero();
+    }
 }

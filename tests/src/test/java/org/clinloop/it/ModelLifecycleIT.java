@@ -72,6 +72,8 @@ class ModelLifecycleIT {
         assertThat(drift.at("/features/0/feature").asText()).isEqualTo("sbp_mean_7d");
         assertThat(drift.at("/features/0/psi").asDouble()).isGreaterThanOrEqualTo(0.0);
         assertThat(drift.at("/output/feature").asText()).isEqualTo("direction");
+        assertThat(drift.at("/steps/feature").asText()).isEqualTo("steps");
+        assertThat(drift.at("/steps/psi").asDouble()).isGreaterThanOrEqualTo(0.0);
         if ("ALERT".equals(drift.get("status").asText())) {
             assertThat(ItEnvironment.lastEntry(null, "MODEL_DRIFT_ALERT").get("model").asText()).isEqualTo(before);
         }
