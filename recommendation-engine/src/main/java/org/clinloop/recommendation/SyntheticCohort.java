@@ -198,13 +198,7 @@ public final class SyntheticCohort {
                 Instant at = start.plus(Duration.ofDays(d)).plus(Duration.ofMinutes(minutes));
                 double sbp = sbpOnTreatment + drift * d - (evening ? 4 : 0) + 7 * rng.nextGaussian();
                 double dbp = dbpOnTreatment + 0.5 * drift * d - (evening ? 2 : 0) + 4.5 * rng.nextGaussian();
-                readings.add(new BloodPressureReading(null, at, round(clip(sbp, 70, 240)), round(clip(dbp, 40, 150))));
-                if (bias != null) {
-                    double wristSbp = sbp + bias.systolicOffset() + bias.systolicNoise() * biasRng.nextGaussian();
-                    double wristDbp = dbp + bias.diastolicOffset() + bias.diastolicNoise() * biasRng.nextGaussian();
-                    wrist.add(new BloodPressureReading(null, at, round(clip(wristSbp, 70, 240)),
-                            round(clip(wristDbp, 40, 150))));
-                }
+                measure(readings, wrist, at, sbp, dbp, bias, biasRng);
             }
         }
         Instant asOf = start.plus(Duration.ofDays(days));
@@ -220,13 +214,7 @@ public final class SyntheticCohort {
                 }
                 double sbp = (sbpOnTreatment + drift * d) * (1 - dip) + 7 * signalRng.nextGaussian();
                 double dbp = (dbpOnTreatment + 0.5 * drift * d) * (1 - dip) + 4.5 * signalRng.nextGaussian();
-                readings.add(new BloodPressureReading(null, at, round(clip(sbp, 70, 240)), round(clip(dbp, 40, 150))));
-                if (bias != null) {
-                    double wristSbp = sbp + bias.systolicOffset() + bias.systolicNoise() * biasRng.nextGaussian();
-                    double wristDbp = dbp + bias.diastolicOffset() + bias.diastolicNoise() * biasRng.nextGaussian();
-                    wrist.add(new BloodPressureReading(null, at, round(clip(wristSbp, 70, 240)),
-                            round(clip(wristDbp, 40, 150))));
-                }
+                measure(readings, wrist, at, sbp, dbp, bias, biasRng);
             }
         }
         PatientSnapshot validated = new PatientSnapshot(id, asOf, readings, step, HIGHEST_DOSE_STEP, signals, drug);
@@ -283,6 +271,20 @@ public final class SyntheticCohort {
         return new PatientSignals(java.time.ZoneOffset.UTC, ageKnown ? age : null, adherenceKnown ? reported : null,
                 heartRateKnown ? heartRate : null, stepsKnown ? steps : null, egfrKnown ? egfr : null,
                 potassiumKnown ? potassium : null);
+    }
+
+    /**
+     * Records one true reading, and what the misreading wrist device shows for it when a bias is
+     * simulated (its own random stream, so the true readings do not move).
+     */
+    private static void measure(List<BloodPressureReading> readings, List<BloodPressureReading> wrist, Instant at,
+                                double sbp, double dbp, MeasurementBias bias, Random biasRng) {
+        readings.add(new BloodPressureReading(null, at, round(clip(sbp, 70, 240)), round(clip(dbp, 40, 150))));
+        if (bias != null) {
+            double wristSbp = sbp + bias.systolicOffset() + bias.systolicNoise() * biasRng.nextGaussian();
+            double wristDbp = dbp + bias.diastolicOffset() + bias.diastolicNoise() * biasRng.nextGaussian();
+            wrist.add(new BloodPressureReading(null, at, round(clip(wristSbp, 70, 240)), round(clip(wristDbp, 40, 150))));
+        }
     }
 
     private static double clip(double v, double lo, double hi) {

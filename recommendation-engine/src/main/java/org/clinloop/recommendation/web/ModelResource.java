@@ -67,8 +67,7 @@ public class ModelResource {
     @RolesAllowed("model-steward")
     public Response train(@QueryParam("seed") Long seed) {
         if (seed == null) {
-            return OperationOutcomes.response(Response.Status.BAD_REQUEST, "required",
-                    "expected a seed query parameter (every training run is seeded and the seed recorded), found none");
+            return missingSeed();
         }
         ModelVersion v = training.trainCandidate(seed, caller());
         return Response.status(Response.Status.CREATED).entity(v).build();
@@ -147,8 +146,7 @@ public class ModelResource {
     @RolesAllowed("model-steward")
     public Response retrain(@QueryParam("seed") Long seed) {
         if (seed == null) {
-            return OperationOutcomes.response(Response.Status.BAD_REQUEST, "required",
-                    "expected a seed query parameter (every training run is seeded and the seed recorded), found none");
+            return missingSeed();
         }
         return Response.status(Response.Status.CREATED).entity(retraining.retrain(seed, caller())).build();
     }
@@ -164,6 +162,11 @@ public class ModelResource {
         } catch (PromotionRefusedException e) {
             return OperationOutcomes.response(422, "business-rule", e.reasons());
         }
+    }
+
+    private static Response missingSeed() {
+        return OperationOutcomes.response(Response.Status.BAD_REQUEST, "required",
+                "expected a seed query parameter (every training run is seeded and the seed recorded), found none");
     }
 
     private static Response notFound(String id) {
