@@ -57,6 +57,16 @@ public final class FeatureExtractor {
     public static final String AGE = "age";
     public static final String EGFR = "egfr";
     public static final String POTASSIUM = "potassium";
+    /** 1 when the 7-day daytime mean is at or above the guideline's action threshold (135 systolic or 85 diastolic). */
+    public static final String ABOVE_ACTION_7D = "above_action_7d";
+    /** 1 when the 7-day daytime mean systolic is below 105, or the last below 95: too low. */
+    public static final String BELOW_FLOOR_7D = "below_floor_7d";
+    /** 1 when far above target: daytime mean at or above 150 systolic or 95 diastolic. */
+    public static final String FAR_ABOVE_7D = "far_above_7d";
+    /** 1 when far below: daytime mean systolic below 95, or the last below 85. */
+    public static final String FAR_BELOW_7D = "far_below_7d";
+    /** 1 when the patient reported taking fewer than 80 % of doses over the week (0 when not reported). */
+    public static final String POOR_ADHERENCE_7D = "poor_adherence_7d";
     /** 1 on a calcium-channel blocker, 0 on an ACE inhibitor (the reference class). */
     public static final String DRUG_CLASS_CCB = "drug_class_ccb";
     public static final String MISSING = "_missing";
@@ -83,7 +93,8 @@ public final class FeatureExtractor {
     static {
         List<String> names = new ArrayList<>(List.of(SBP_MEAN_7D, DBP_MEAN_7D, SBP_LAST, DBP_LAST, SBP_SLOPE_7D,
                 READINGS_7D, SHARE_ABOVE_TARGET_7D, DOSE_STEP, DOSE_AT_MAX, DOSE_AT_MIN, SBP_SLOPE_MISSING,
-                SBP_MEAN_30D, DBP_MEAN_30D, DRUG_CLASS_CCB));
+                SBP_MEAN_30D, DBP_MEAN_30D, DRUG_CLASS_CCB, ABOVE_ACTION_7D, BELOW_FLOOR_7D, FAR_ABOVE_7D,
+                FAR_BELOW_7D, POOR_ADHERENCE_7D));
         for (Signal o : OPTIONAL) {
             names.add(o.name());
             names.add(o.name() + MISSING);
@@ -94,8 +105,12 @@ public final class FeatureExtractor {
     /** The 0/1 features: ladder ends and every missing-value indicator. */
     public static boolean isBinary(String feature) {
         return feature.equals(DOSE_AT_MAX) || feature.equals(DOSE_AT_MIN) || feature.equals(DRUG_CLASS_CCB)
-                || feature.endsWith(MISSING);
+                || THRESHOLDS.contains(feature) || feature.endsWith(MISSING);
     }
+
+    /** The 0/1 indicators of the guideline's thresholds (see {@link TitrationPolicy}). */
+    static final java.util.Set<String> THRESHOLDS = java.util.Set.of(ABOVE_ACTION_7D, BELOW_FLOOR_7D, FAR_ABOVE_7D,
+            FAR_BELOW_7D, POOR_ADHERENCE_7D);
 
     private FeatureExtractor() {
     }
@@ -133,7 +148,17 @@ public final class FeatureExtractor {
         v.put(DBP_MEAN_30D, mean(longLevel, BloodPressureReading::diastolic));
         v.put(DRUG_CLASS_CCB, snapshot.drugClass() == DrugClass.CALCIUM_CHANNEL_BLOCKER ? 1.0 : 0.0);
 
+        double sbp = v.get(SBP_MEAN_7D);
+        double dbp = v.get(DBP_MEAN_7D);
+        double last = v.get(SBP_LAST);
         PatientSignals s = snapshot.signals();
+        v.put(ABOVE_ACTION_7D, sbp >= TitrationPolicy.ACTION_SYSTOLIC || dbp >= TitrationPolicy.ACTION_DIASTOLIC ? 1.0 : 0.0);
+        v.put(BELOW_FLOOR_7D, sbp < TitrationPolicy.FLOOR_SYSTOLIC || last < TitrationPolicy.FLOOR_LAST_SYSTOLIC ? 1.0 : 0.0);
+        v.put(FAR_ABOVE_7D, sbp >= TitrationPolicy.FAR_ABOVE_SYSTOLIC || dbp >= TitrationPolicy.FAR_ABOVE_DIASTOLIC
+                ? 1.0 : 0.0);
+        v.put(FAR_BELOW_7D, sbp < TitrationPolicy.FAR_BELOW_SYSTOLIC || last < TitrationPolicy.FAR_BELOW_LAST_SYSTOLIC
+                ? 1.0 : 0.0);
+        v.put(POOR_ADHERENCE_7D, s.adherence() != null && s.adherence() < TitrationPolicy.POOR_ADHERENCE ? 1.0 : 0.0);
         optional(v, missing, SBP_SD_7D, level.size() >= 3 ? standardDeviation(level) : null);
         optional(v, missing, NIGHT_DIP_7D, nightDip(window, zone));
         optional(v, missing, ADHERENCE_7D, s.adherence());
@@ -176,6 +201,11 @@ public final class FeatureExtractor {
         x[i++] = (f.value(SBP_MEAN_30D) - TARGET_SYSTOLIC) / 20;
         x[i++] = (f.value(DBP_MEAN_30D) - TARGET_DIASTOLIC) / 10;
         x[i++] = f.value(DRUG_CLASS_CCB);
+        x[i++] = f.value(ABOVE_ACTION_7D);
+        x[i++] = f.value(BELOW_FLOOR_7D);
+        x[i++] = f.value(FAR_ABOVE_7D);
+        x[i++] = f.value(FAR_BELOW_7D);
+        x[i++] = f.value(POOR_ADHERENCE_7D);
         for (Signal o : OPTIONAL) {
             boolean absent = f.value(o.name() + MISSING) != 0;
             x[i++] = absent ? 0 : (f.value(o.name()) - o.reference()) / o.scale();

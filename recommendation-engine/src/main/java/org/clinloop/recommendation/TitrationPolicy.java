@@ -47,6 +47,13 @@ public final class TitrationPolicy {
     public static final double FAR_ABOVE_DIASTOLIC = 95;
     /** Far below: 7-day daytime mean systolic below this, or the last below 85, moves two steps down. */
     public static final double FAR_BELOW_SYSTOLIC = 95;
+    public static final double FAR_BELOW_LAST_SYSTOLIC = 85;
+    /** Above target with a margin against noise (home target below 130/80, plus 5): act. */
+    public static final double ACTION_SYSTOLIC = 135;
+    public static final double ACTION_DIASTOLIC = 85;
+    /** Too low: 7-day daytime mean systolic below this, or the last below 95. */
+    public static final double FLOOR_SYSTOLIC = 105;
+    public static final double FLOOR_LAST_SYSTOLIC = 95;
 
     public static Direction label(TitrationFeatures f) {
         return decide(f).direction();
@@ -63,14 +70,14 @@ public final class TitrationPolicy {
         double step = f.value(FeatureExtractor.DOSE_STEP);
         double sbp = f.value(FeatureExtractor.SBP_MEAN_7D);
         double dbp = f.value(FeatureExtractor.DBP_MEAN_7D);
-        if (sbp < 105 || f.value(FeatureExtractor.SBP_LAST) < 95) {
+        if (sbp < FLOOR_SYSTOLIC || f.value(FeatureExtractor.SBP_LAST) < FLOOR_LAST_SYSTOLIC) {
             if (atMin) {
                 return Decision.of(Direction.HOLD);
             }
-            boolean farBelow = sbp < FAR_BELOW_SYSTOLIC || f.value(FeatureExtractor.SBP_LAST) < 85;
+            boolean farBelow = sbp < FAR_BELOW_SYSTOLIC || f.value(FeatureExtractor.SBP_LAST) < FAR_BELOW_LAST_SYSTOLIC;
             return new Decision(Direction.DECREASE, farBelow && step >= 2 ? 2 : 1);
         }
-        if (sbp >= 135 || dbp >= 85) {
+        if (sbp >= ACTION_SYSTOLIC || dbp >= ACTION_DIASTOLIC) {
             boolean poorAdherence = !f.missing().contains(FeatureExtractor.ADHERENCE_7D)
                     && f.value(FeatureExtractor.ADHERENCE_7D) < POOR_ADHERENCE;
             if (atMax || poorAdherence) {

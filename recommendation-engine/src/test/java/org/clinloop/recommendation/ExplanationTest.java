@@ -101,9 +101,9 @@ class ExplanationTest {
         assertThat(down.sentence()).startsWith("7-day mean 95/58 mm[Hg], low (below 105 systolic); "
                 + "0% of readings above target; falling 3.0 mm[Hg]/day; adherence not reported; dose step 3 → decrease one step (p ");
         // Named with their signed contributions, largest first; the intercept appears as "model default".
-        assertThat(up.sentence()).endsWith("(log-odds): share above target (+5.3), 7-day mean systolic (+0.8); "
-                + "against: model default (-2.1).");
-        assertThat(up.contributions().get(0).feature()).isEqualTo(FeatureExtractor.SHARE_ABOVE_TARGET_7D);
+        assertThat(up.sentence()).endsWith("(log-odds): above the action threshold 135/85 (+6.9), last systolic (+0.6); "
+                + "against: model default (-2.0).");
+        assertThat(up.contributions().get(0).feature()).isEqualTo(FeatureExtractor.ABOVE_ACTION_7D);
         System.out.println(up.sentence());
         System.out.println(down.sentence());
     }

@@ -43,7 +43,7 @@ class SyntheticCohortTest {
     /**
      * Golden values of cohort v2 (features v2: 30-day means, variability, night dipping and the
      * patient's signals; adherence skewed towards full; the adherence rule of the policy; labels
-     * carry their steps; two drug classes). Any change
+     * carry their steps; two drug classes; the guideline's threshold indicators). Any change
      * to a reading, feature or label breaks them, and with them every stored dataset hash and
      * DriftMonitor's regenerated reference: change them only with a new feature or cohort version.
      * (Versions trained on v1 features are refused for serving and activation: TitrationModel.)
@@ -51,11 +51,11 @@ class SyntheticCohortTest {
     @Test
     void theDefaultCohortIsTheOneEarlierVersionsGenerated() {
         List<SyntheticCohort.Example> bootstrap = SyntheticCohort.generate(20261123L, 4000, 0.03);
-        assertThat(fingerprint(bootstrap)).isEqualTo("b379e8925af7a67fca0635cb277cc42689d87c547ac2696d4845ae419017b438");
+        assertThat(fingerprint(bootstrap)).isEqualTo("e6d43b17c903b8ddff0dbe738143d1f4ab7ec3f43cf0dee9c488d1f649bbfac8");
         assertThat(ModelTrainer.datasetHash(bootstrap))
-                .isEqualTo("d6a86417614bfdc3e1ea0e0f73bc239684407f34f1dd9ce7efdf1c37504d31f1");
+                .isEqualTo("6691844f7ed01218375f0f34663f8129bf6154819d088753d9f531fc58eaf128");
         assertThat(fingerprint(SyntheticCohort.generate(7L, 500, 0.0)))
-                .isEqualTo("71a06be69f62c9afddb57828dd4185b5b7d1a078463def6d196eb5d022792d88");
+                .isEqualTo("714234e4aefbdb456f96a70899e822dab6d1e3c1f7c546175005859fa958963a");
     }
 
     @Test
