@@ -112,7 +112,7 @@ class EndToEndPathIT {
     void aChangeWithoutAutonomyWaitsForTheClinicianAndIsDeliveredOnceApproved() {
         String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 2, null);
 
-        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(2), 151, 94), 201);
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(2), 146, 91), 201);
 
         JsonNode tasks = expect(api.get("/fhir/Task?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200).json();
         assertThat(tasks.get("total").asInt()).isEqualTo(1);
