@@ -92,8 +92,18 @@ public class Prescriptions {
      * Checks and stores one prescription; {@code prefix} is the element path prefix used in
      * problems (e.g. {@code Bundle.entry[3].resource.}), empty for a plain create.
      */
+    /**
+     * A stored prescription and the profile warnings found on it (under the caller's prefix),
+     * which the sender is told about but which refuse nothing.
+     */
+    public record Stored(MedicationRequest order, List<InputProblem> warnings) {
+        public Stored {
+            warnings = List.copyOf(warnings);
+        }
+    }
+
     @Transactional
-    public MedicationRequest store(MedicationRequest order, String prefix, Actor actor) {
+    public Stored store(MedicationRequest order, String prefix, Actor actor) {
         if (!actor.hasRole(Roles.EHR_SYSTEM) && !actor.hasRole(Actor.SYSTEM_ROLE)) {
             throw new AccessRefusedException("Expected an EHR system to send prescriptions, found " + actor.id() + ".");
         }
@@ -132,8 +142,11 @@ public class Prescriptions {
         }
         String requester = requester(order.getRequester());
         ResourceLimits.requireLength("MedicationRequest.requester", requester, 400, problems);
+        List<InputProblem> warnings = List.of();
         if (problems.isEmpty()) {
-            problems.addAll(profiles.check(order).errors());
+            ProfileCheck.ProfileReport profile = profiles.check(order);
+            problems.addAll(profile.errors());
+            warnings = InputProblem.under(prefix, profile.warnings());
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(InputProblem.under(prefix, problems));
@@ -154,8 +167,11 @@ public class Prescriptions {
         detail.put("authoredOn", order.getAuthoredOn().toInstant().toString());
         detail.put("requester", String.valueOf(requester));
         detail.put("resourceHash", Fingerprints.sha256Hex(json.getBytes(StandardCharsets.UTF_8)));
+        if (!warnings.isEmpty()) {
+            detail.put("warnings", warnings.stream().map(w -> w.expression() + ": " + w.message()).toList());
+        }
         audit.append(AuditEvent.of(AuditEventType.PRESCRIPTION_RECEIVED, actor, patientId, detail));
-        return stored;
+        return new Stored(stored, warnings);
     }
 
     /** A stored prescription and what the sender should know about it (see {@link #notes}). */
@@ -171,8 +187,10 @@ public class Prescriptions {
      */
     @Transactional
     public Accepted accept(MedicationRequest order, Actor actor) {
-        MedicationRequest stored = store(order, "", actor);
-        List<InputProblem> notes = new ArrayList<>(notes(stored, "MedicationRequest."));
+        Stored kept = store(order, "", actor);
+        MedicationRequest stored = kept.order();
+        List<InputProblem> notes = new ArrayList<>(kept.warnings());
+        notes.addAll(notes(stored, "MedicationRequest."));
         String patientId = stored.getSubject().getReference().substring("Patient/".length());
         reconcile(patientId, actor).filter(set -> set.order().equals(stored.getIdPart()))
                 .ifPresent(set -> notes.add(set.note("MedicationRequest.")));

@@ -115,8 +115,10 @@ public class TransactionIntake {
                 continue;
             }
             try {
-                MedicationRequest stored = prescriptions.store(order, prefix(i), actor);
+                Prescriptions.Stored kept = prescriptions.store(order, prefix(i), actor);
+                MedicationRequest stored = kept.order();
                 List<InputProblem> n = new ArrayList<>(notes.get(i));
+                n.addAll(kept.warnings());
                 n.addAll(prescriptions.notes(stored, prefix(i)));
                 done.put(i, new EntryOutcome(stored, true, n));
                 prescribed.add(stored.getSubject().getReference().substring("Patient/".length()));

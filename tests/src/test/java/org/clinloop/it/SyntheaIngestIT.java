@@ -306,6 +306,19 @@ class SyntheaIngestIT {
         assertThat(expect(api.get("/api/patients/" + patient + "/regimen", clinic.clinician(Clinic.RIVERA)), 200).json()
                 .get("doseStep").asInt()).isEqualTo(1);
 
+        // A profile ClinLoop does not know is a warning the sender is told about, not a refusal.
+        ObjectNode usCore = lisinopril(patient, "order", "311354");
+        usCore.put("authoredOn", "2020-02-01T09:00:00Z");
+        usCore.putObject("meta").putArray("profile")
+                .add("http://hl7.org/fhir/us/core/StructureDefinition/us-core-medicationrequest");
+        JsonNode warned = expect(api.post("/fhir", clinic.ehr(), ClinLoopClient.FHIR_JSON,
+                FhirJson.transaction(List.of(usCore)).toString()), 200).json();
+        assertThat(warned.at("/entry/0/response/status").asText()).startsWith("201");
+        assertThat(warned.at("/entry/0/response/outcome").toString()).contains("us-core-medicationrequest")
+                .contains("\"severity\":\"warning\"");
+        assertThat(ItEnvironment.lastEntry(patient, "PRESCRIPTION_RECEIVED").get("warnings").toString())
+                .contains("us-core-medicationrequest");
+
         // A newer order of 20 mg twice a day is 40 mg a day: the top of the ladder.
         ObjectNode twice = lisinopril(patient, "order", "314077");
         twice.put("authoredOn", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
