@@ -330,6 +330,49 @@ class SyntheaIngestIT {
         assertThat(ItEnvironment.lastEntry(patient, "PRESCRIPTION_RECEIVED").get("rxnorm").asText()).isEqualTo("314077");
     }
 
+    @Test
+    void aBatchCarriesPatientsAndPrescriptionsEachAnsweredOnItsOwn() {
+        String id = "it-batch-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode batch = FhirJson.batch(List.of(
+                FhirJson.patient(id, "Batch", "Pat", "female", "1958-03-04", "dr-rivera"),
+                lisinopril(id, "order", "314076"),
+                lisinopril(id, "proposal", "314076"),
+                withoutId(FhirJson.patient(id + "-b", "Other", "Pat", "male", "1970-01-01", "dr-rivera"))));
+        ArrayNode entries = (ArrayNode) batch.get("entry");
+        ((ObjectNode) entries.get(0).get("request")).put("method", "PUT").put("url", "Patient/" + id);
+        ((ObjectNode) entries.get(3).get("request")).put("ifNoneExist", "identifier=urn:x|1");
+        JsonNode response = expect(api.post("/fhir", clinic.ehr(), ClinLoopClient.FHIR_JSON, batch.toString()), 200)
+                .json();
+        assertThat(response.get("type").asText()).isEqualTo("batch-response");
+        assertThat(response.at("/entry/0/response/status").asText()).isEqualTo("201 Created");
+        assertThat(response.at("/entry/0/response/location").asText()).startsWith("Patient/" + id + "/_history/1");
+        assertThat(response.at("/entry/1/response/status").asText()).isEqualTo("201 Created");
+        assertThat(response.at("/entry/1/response/location").asText()).startsWith("MedicationRequest/");
+        assertThat(response.at("/entry/2/response/status").asText()).startsWith("422");
+        assertThat(response.at("/entry/2/response/outcome/issue/0/expression/0").asText())
+                .isEqualTo("Bundle.entry[2].resource.intent");
+        assertThat(response.at("/entry/3/response/status").asText()).startsWith("422");
+        assertThat(response.at("/entry/3/response/outcome/issue/0/expression/0").asText())
+                .isEqualTo("Bundle.entry[3].request.ifNoneExist");
+        // The patient and the order were kept; the order set the regimen (10 mg: step 2).
+        expect(api.get("/fhir/Patient/" + id, clinic.ehr()), 200);
+        assertThat(expect(api.get("/fhir/MedicationRequest?patient=" + id, clinic.ehr()), 200).json().get("total")
+                .asInt()).isEqualTo(1);
+        assertThat(expect(api.get("/api/patients/" + id + "/regimen", clinic.clinician(Clinic.RIVERA)), 200).json()
+                .get("doseStep").asInt()).isEqualTo(2);
+        // A clinician may not register patients, in a batch or not.
+        JsonNode refused = expect(api.post("/fhir", clinic.clinician(Clinic.RIVERA), ClinLoopClient.FHIR_JSON,
+                FhirJson.batch(List.of(withoutId(FhirJson.patient(id + "-c", "No", "Way", "male", "1970-01-01",
+                        "dr-rivera"))))
+                        .toString()), 200).json();
+        assertThat(refused.at("/entry/0/response/status").asText()).startsWith("403");
+    }
+
+    private static ObjectNode withoutId(ObjectNode resource) {
+        resource.remove("id");
+        return resource;
+    }
+
     /** Every entry of a search, following its next links. */
     static List<JsonNode> allPages(String query) {
         List<JsonNode> out = new ArrayList<>();

@@ -23,6 +23,8 @@ import org.clinloop.audit.Actor;
 import org.clinloop.ingest.InputProblem;
 import org.clinloop.ingest.InvalidInputException;
 import org.clinloop.ingest.ObservationIntake;
+import org.clinloop.ingest.PatientDirectory;
+import org.clinloop.ingest.Prescriptions;
 import org.clinloop.ingest.TransactionIntake;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.MedicationRequest;
@@ -35,10 +37,11 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * {@code POST /fhir} with a Bundle. A {@code transaction} (Patients, prescriptions and
  * Observations, referring to each other by {@code urn:uuid:} fullUrls) is accepted whole or not
  * at all, see {@link TransactionIntake}; each entry's response carries an OperationOutcome of
- * warnings when something was not resolved. A {@code batch} of Observations is accepted entry by
- * entry, each answered with its own status (and OperationOutcome when refused), so one bad
- * reading does not cost the others. Entries may carry {@code request.ifNoneExist: identifier=…}
- * (conditional create).
+ * warnings when something was not resolved. A {@code batch} of Observations, Patients (POST, or
+ * PUT Patient/{id}) and EHR prescriptions is accepted entry by entry, each in its own
+ * transaction and answered with its own status (and OperationOutcome when refused), so one bad
+ * entry does not cost the others; it refers to stored resources, not to other entries. Observation
+ * entries may carry {@code request.ifNoneExist: identifier=…} (conditional create).
  */
 @Dependent
 public class TransactionProvider {
@@ -49,6 +52,10 @@ public class TransactionProvider {
     ObservationIntake intake;
     @Inject
     TransactionIntake transactions;
+    @Inject
+    Prescriptions prescriptions;
+    @Inject
+    PatientDirectory patients;
 
     @Transaction
     public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
@@ -105,6 +112,10 @@ public class TransactionProvider {
         Bundle response = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
         for (int i = 0; i < bundle.getEntry().size(); i++) {
             Bundle.BundleEntryComponent e = bundle.getEntry().get(i);
+            if (e.getResource() instanceof Patient || e.getResource() instanceof MedicationRequest) {
+                recordEntry(response, e, i, actor);
+                continue;
+            }
             Observation obs = null;
             try {
                 obs = observationEntry(e, i);
@@ -146,10 +157,73 @@ public class TransactionProvider {
         return response;
     }
 
+    /**
+     * One batch entry of a Patient (POST Patient, or PUT Patient/{id}) or an EHR prescription (POST
+     * MedicationRequest), each in its own transaction, answered like the plain interaction.
+     */
+    private void recordEntry(Bundle response, Bundle.BundleEntryComponent e, int i, Actor actor) {
+        Resource r = e.getResource();
+        String method = String.valueOf(e.getRequest().getMethod());
+        String url = String.valueOf(e.getRequest().getUrl());
+        try {
+            if (e.getRequest().hasIfNoneExist()) {
+                throw new InvalidInputException(List.of(new InputProblem("Bundle.entry[" + i + "].request.ifNoneExist",
+                        "not-supported", "expected no ifNoneExist on a " + r.fhirType() + " in a batch (a transaction "
+                        + "matches Patients by identifier; Observations may be conditional here), found "
+                        + e.getRequest().getIfNoneExist())));
+            }
+            if (r instanceof MedicationRequest order && "POST".equals(method) && "MedicationRequest".equals(url)) {
+                Prescriptions.Accepted accepted;
+                try {
+                    accepted = prescriptions.accept(order, actor);
+                } catch (InvalidInputException refused) {
+                    throw new InvalidInputException(InputProblem.under(InputProblem.entry(i), refused.problems()));
+                }
+                Bundle.BundleEntryComponent entry = ok(response, accepted.order(), true);
+                if (!accepted.notes().isEmpty()) {
+                    entry.getResponse().setOutcome(OutcomeTranslator.notes(
+                            InputProblem.under(InputProblem.entry(i), accepted.notes())));
+                }
+                return;
+            }
+            String id = r instanceof Patient && "PUT".equals(method) && url.startsWith("Patient/")
+                    ? url.substring("Patient/".length()) : null;
+            if (r instanceof Patient patient && (id != null || "POST".equals(method) && "Patient".equals(url))) {
+                PatientDirectory.Saved saved;
+                try {
+                    saved = patients.saveWithWarnings(patient, id, actor);
+                } catch (InvalidInputException refused) {
+                    throw new InvalidInputException(InputProblem.under(InputProblem.entry(i), refused.problems()));
+                }
+                Bundle.BundleEntryComponent entry = ok(response, saved.patient(),
+                        "1".equals(saved.patient().getMeta().getVersionId()));
+                if (!saved.warnings().isEmpty()) {
+                    entry.getResponse().setOutcome(OutcomeTranslator.notes(
+                            InputProblem.under(InputProblem.entry(i), saved.warnings())));
+                }
+                return;
+            }
+            throw new InvalidRequestException("Expected Bundle.entry[" + i + "].request POST " + r.fhirType()
+                    + (r instanceof Patient ? " or PUT Patient/{id}" : "") + ", found " + method + " " + url);
+        } catch (InvalidInputException refused) {
+            failed(response, "422 Unprocessable Entity", OutcomeTranslator.outcome(refused.problems()));
+        } catch (AccessRefusedException refused) {
+            failed(response, "403 Forbidden", single(OperationOutcome.IssueType.FORBIDDEN, refused.getMessage()));
+        } catch (BaseServerResponseException known) {
+            failed(response, String.valueOf(known.getStatusCode()),
+                    single(OperationOutcome.IssueType.INVALID, known.getMessage()));
+        } catch (RuntimeException unexpected) {
+            String incident = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, "Batch entry " + i + " failed, incident " + incident, unexpected);
+            failed(response, "500 Internal Server Error",
+                    single(OperationOutcome.IssueType.EXCEPTION, "Internal error, incident " + incident));
+        }
+    }
+
     private static Observation observationEntry(Bundle.BundleEntryComponent e, int i) {
         if (!(e.getResource() instanceof Observation obs)) {
-            throw new InvalidRequestException("Expected Bundle.entry[" + i + "].resource to be an Observation, found "
-                    + (e.hasResource() ? e.getResource().fhirType() : "none"));
+            throw new InvalidRequestException("Expected Bundle.entry[" + i + "].resource to be an Observation, "
+                    + "Patient or MedicationRequest, found " + (e.hasResource() ? e.getResource().fhirType() : "none"));
         }
         if (e.getRequest().getMethod() != Bundle.HTTPVerb.POST || !"Observation".equals(e.getRequest().getUrl())) {
             throw new InvalidRequestException("Expected Bundle.entry[" + i + "].request POST Observation, found "
