@@ -110,6 +110,16 @@ public final class EntryCodec {
         }
     }
 
+    /**
+     * Parses canonical JSON of an object whose every value is a number (feature values, metrics)
+     * into name → double, in the document's order.
+     */
+    public static Map<String, Double> parseNumbers(String json) {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        parseDetail(json).forEach((k, v) -> out.put(k, ((Number) v).doubleValue()));
+        return out;
+    }
+
     static void requireKnown(int format) {
         if (!KNOWN_FORMATS.contains(format)) {
             throw new IllegalArgumentException("Audit entry format " + format

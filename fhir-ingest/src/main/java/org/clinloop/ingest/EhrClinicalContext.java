@@ -49,8 +49,7 @@ public class EhrClinicalContext implements ClinicalContextSource {
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public ClinicalContext of(String patientId, Instant asOf) {
-        Double potassium = store.latest(patientId, ObservationKind.POTASSIUM.code(), asOf.minus(LAB_WINDOW))
-                .map(ObservationRow::valueNumber).orElse(null);
+        Double potassium = latestLab(patientId, ObservationKind.POTASSIUM, asOf);
         Double egfrDrop = store.latest(patientId, ObservationKind.EGFR.code(), asOf.minus(LAB_WINDOW))
                 .flatMap(latest -> store.highest(patientId, ObservationKind.EGFR.code(),
                                 latest.effectiveAt().minus(EGFR_BASELINE), latest.effectiveAt())
@@ -96,10 +95,12 @@ public class EhrClinicalContext implements ClinicalContextSource {
                 .orElse(null);
         Double steps = store.mean(patientId, ObservationKind.STEPS.code(), asOf.minus(ADHERENCE_WINDOW), asOf)
                 .orElse(null);
-        Double egfr = store.latest(patientId, ObservationKind.EGFR.code(), asOf.minus(LAB_WINDOW))
-                .map(ObservationRow::valueNumber).orElse(null);
-        Double potassium = store.latest(patientId, ObservationKind.POTASSIUM.code(), asOf.minus(LAB_WINDOW))
-                .map(ObservationRow::valueNumber).orElse(null);
-        return new PatientSignals(zone, age, adherence, heartRate, steps, egfr, potassium);
+        return new PatientSignals(zone, age, adherence, heartRate, steps, latestLab(patientId, ObservationKind.EGFR, asOf),
+                latestLab(patientId, ObservationKind.POTASSIUM, asOf));
+    }
+
+    /** The latest value of a lab measured in the {@link #LAB_WINDOW} before {@code asOf}, or null. */
+    private Double latestLab(String patientId, ObservationKind lab, Instant asOf) {
+        return store.latest(patientId, lab.code(), asOf.minus(LAB_WINDOW)).map(ObservationRow::valueNumber).orElse(null);
     }
 }

@@ -77,8 +77,8 @@ public record ClinicianFeedback(String proposalId, String modelId, String patien
     public TitrationFeatures titrationFeatures() {
         Set<String> missing = new TreeSet<>();
         features.forEach((name, v) -> {
-            if (name.endsWith("_missing") && v != 0) {
-                missing.add(name.substring(0, name.length() - "_missing".length()));
+            if (name.endsWith(FeatureExtractor.MISSING) && v != 0) {
+                missing.add(name.substring(0, name.length() - FeatureExtractor.MISSING.length()));
             }
         });
         LinkedHashMap<String, Double> ordered = new LinkedHashMap<>();

@@ -172,8 +172,8 @@ public final class ModelTrainer {
             if (e.label() == Direction.HOLD) {
                 continue;
             }
-            Label predicted = magnitude.predict(TitrationModel.magnitudeExample(e.features(), e.label())).getOutput();
-            int steps = TitrationModel.TWO_STEPS.equals(predicted.getLabel()) ? 2 : 1;
+            // Sized exactly as a live proposal is (ties to one step).
+            int steps = TitrationModel.steps(magnitude, e.features(), e.label());
             n++;
             correct += steps == e.steps() ? 1 : 0;
             if (e.steps() == 2) {

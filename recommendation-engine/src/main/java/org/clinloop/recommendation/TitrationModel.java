@@ -1,8 +1,12 @@
 package org.clinloop.recommendation;
 
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.tribuo.Model;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
@@ -22,7 +26,7 @@ public final class TitrationModel {
     static final String TWO_STEPS = "TWO_STEPS";
 
     static {
-        MAGNITUDE_NAMES = java.util.Arrays.copyOf(NAMES, NAMES.length + 1);
+        MAGNITUDE_NAMES = Arrays.copyOf(NAMES, NAMES.length + 1);
         MAGNITUDE_NAMES[NAMES.length] = DIRECTION_SIGN;
     }
 
@@ -57,18 +61,18 @@ public final class TitrationModel {
      * feature set (an older version's), and Tribuo would silently read every feature it does not
      * know as 0.
      */
-    public static java.util.Optional<String> featureMismatch(Model<Label> model) {
-        java.util.Set<String> trained = new java.util.TreeSet<>();
+    public static Optional<String> featureMismatch(Model<Label> model) {
+        Set<String> trained = new TreeSet<>();
         model.getFeatureIDMap().forEach(f -> trained.add(f.getName()));
-        java.util.Set<String> current = new java.util.TreeSet<>(FeatureExtractor.FEATURE_NAMES);
+        Set<String> current = new TreeSet<>(FeatureExtractor.FEATURE_NAMES);
         if (trained.equals(current)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        java.util.Set<String> unknown = new java.util.TreeSet<>(current);
+        Set<String> unknown = new TreeSet<>(current);
         unknown.removeAll(trained);
-        java.util.Set<String> gone = new java.util.TreeSet<>(trained);
+        Set<String> gone = new TreeSet<>(trained);
         gone.removeAll(current);
-        return java.util.Optional.of("expected a model trained on the current features " + FeatureExtractor.FEATURE_NAMES
+        return Optional.of("expected a model trained on the current features " + FeatureExtractor.FEATURE_NAMES
                 + ", found one trained without " + unknown + (gone.isEmpty() ? "" : " and with " + gone)
                 + " (retrain it)");
     }
@@ -87,6 +91,11 @@ public final class TitrationModel {
      * model's more probable answer (ties to one step), or one step without a magnitude model.
      */
     public int steps(TitrationFeatures features, Direction direction) {
+        return steps(magnitude, features, direction);
+    }
+
+    /** {@link #steps(TitrationFeatures, Direction)} of a step classifier (null: one step always). */
+    static int steps(Model<Label> magnitude, TitrationFeatures features, Direction direction) {
         if (direction == Direction.HOLD) {
             return 0;
         }

@@ -6,9 +6,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.clinloop.approval.ApprovalTask;
 import org.clinloop.approval.AutoChangeHistory;
@@ -127,9 +125,8 @@ public class WorkflowStore {
                                       String reason, Direction label, String labelNote, String decidedBy,
                                       Instant decidedAt) {
         ProposalRow p = em.find(ProposalRow.class, proposalId);
-        Map<String, Double> features = new LinkedHashMap<>();
-        EntryCodec.parseDetail(p.featuresJson()).forEach((k, v) -> features.put(k, ((Number) v).doubleValue()));
-        return new ClinicianFeedback(proposalId, p.modelId(), p.patientId(), p.createdAt(), features,
+        return new ClinicianFeedback(proposalId, p.modelId(), p.patientId(), p.createdAt(),
+                EntryCodec.parseNumbers(p.featuresJson()),
                 Direction.valueOf(p.direction()), p.fromStep(), p.toStep(), action, chosenStep, reason, label,
                 labelNote, decidedBy, decidedAt);
     }

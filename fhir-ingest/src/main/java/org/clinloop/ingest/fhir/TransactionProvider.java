@@ -148,10 +148,7 @@ public class TransactionProvider {
                     ok(response, winner.get(), false);
                     continue;
                 }
-                String incident = UUID.randomUUID().toString();
-                LOG.log(Level.SEVERE, "Batch entry " + i + " failed, incident " + incident, unexpected);
-                failed(response, "500 Internal Server Error",
-                        single(OperationOutcome.IssueType.EXCEPTION, "Internal error, incident " + incident));
+                internalError(response, i, unexpected);
             }
         }
         return response;
@@ -213,10 +210,7 @@ public class TransactionProvider {
             failed(response, String.valueOf(known.getStatusCode()),
                     single(OperationOutcome.IssueType.INVALID, known.getMessage()));
         } catch (RuntimeException unexpected) {
-            String incident = UUID.randomUUID().toString();
-            LOG.log(Level.SEVERE, "Batch entry " + i + " failed, incident " + incident, unexpected);
-            failed(response, "500 Internal Server Error",
-                    single(OperationOutcome.IssueType.EXCEPTION, "Internal error, incident " + incident));
+            internalError(response, i, unexpected);
         }
     }
 
@@ -248,6 +242,14 @@ public class TransactionProvider {
                 .setEtag("W/\"" + version + "\"")
                 .setLastModified(r.getMeta().getLastUpdated() == null ? new Date() : r.getMeta().getLastUpdated());
         return entry;
+    }
+
+    /** An entry that failed for a reason of ours: logged with an incident id the sender is given. */
+    private static void internalError(Bundle response, int i, RuntimeException unexpected) {
+        String incident = UUID.randomUUID().toString();
+        LOG.log(Level.SEVERE, "Batch entry " + i + " failed, incident " + incident, unexpected);
+        failed(response, "500 Internal Server Error",
+                single(OperationOutcome.IssueType.EXCEPTION, "Internal error, incident " + incident));
     }
 
     private static void failed(Bundle response, String status, OperationOutcome outcome) {

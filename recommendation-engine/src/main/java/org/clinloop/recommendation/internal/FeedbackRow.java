@@ -7,8 +7,6 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.clinloop.audit.EntryCodec;
 import org.clinloop.recommendation.ClinicianFeedback;
 import org.clinloop.recommendation.Direction;
@@ -75,9 +73,8 @@ public class FeedbackRow {
     }
 
     public ClinicianFeedback toFeedback() {
-        Map<String, Double> features = new LinkedHashMap<>();
-        EntryCodec.parseDetail(featuresJson).forEach((k, v) -> features.put(k, ((Number) v).doubleValue()));
-        return new ClinicianFeedback(proposalId, modelId, patientId, proposedAt, features, proposed, fromStep,
+        return new ClinicianFeedback(proposalId, modelId, patientId, proposedAt, EntryCodec.parseNumbers(featuresJson),
+                proposed, fromStep,
                 proposedStep, action, chosenStep, reason, label, labelNote, decidedBy, decidedAt);
     }
 }

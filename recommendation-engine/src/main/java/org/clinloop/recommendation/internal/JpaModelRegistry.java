@@ -239,15 +239,12 @@ public class JpaModelRegistry implements ModelRegistry {
                 String.class).setParameter("s", ModelStatus.SHADOW).getResultList()) {
             TitrationModel loaded = shadowCache.get(id);
             if (loaded == null) {
-                ModelVersionRow row = em.find(ModelVersionRow.class, id);
-                Model<Label> model = deserialize(row);
-                Optional<String> mismatch = TitrationModel.featureMismatch(model);
-                if (mismatch.isPresent()) {
-                    LOG.warning("SHADOW version " + row.id() + " does not score: " + mismatch.get());
+                Optional<TitrationModel> servable = servable(id, "SHADOW", java.util.logging.Level.WARNING);
+                if (servable.isEmpty()) {
                     continue;
                 }
-                loaded = new TitrationModel(model, magnitude(row), row.toVersion());
-                shadowCache.put(row.id(), loaded);
+                loaded = servable.get();
+                shadowCache.put(id, loaded);
             }
             out.add(loaded);
         }
@@ -266,18 +263,30 @@ public class JpaModelRegistry implements ModelRegistry {
         }
         TitrationModel current = cached;
         if (current == null || !current.version().id().equals(ids.get(0))) {
-            ModelVersionRow row = em.find(ModelVersionRow.class, ids.get(0));
-            Model<Label> model = deserialize(row);
-            Optional<String> mismatch = TitrationModel.featureMismatch(model);
-            if (mismatch.isPresent()) {
-                // Deny by default: no proposals (PROPOSAL_SKIPPED) rather than a model reading unknown features as 0.
-                LOG.severe("ACTIVE version " + row.id() + " does not score: " + mismatch.get());
+            // Deny by default: no proposals (PROPOSAL_SKIPPED) rather than a model reading unknown features as 0.
+            Optional<TitrationModel> servable = servable(ids.get(0), "ACTIVE", java.util.logging.Level.SEVERE);
+            if (servable.isEmpty()) {
                 return Optional.empty();
             }
-            current = new TitrationModel(model, magnitude(row), row.toVersion());
+            current = servable.get();
             cached = current;
         }
         return Optional.of(current);
+    }
+
+    /**
+     * A version loaded to score live traffic in {@code role}, unless it was trained on other
+     * features than this build computes (logged at {@code level}, and empty).
+     */
+    private Optional<TitrationModel> servable(String id, String role, java.util.logging.Level level) {
+        ModelVersionRow row = em.find(ModelVersionRow.class, id);
+        Model<Label> model = deserialize(row);
+        Optional<String> mismatch = TitrationModel.featureMismatch(model);
+        if (mismatch.isPresent()) {
+            LOG.log(level, role + " version " + id + " does not score: " + mismatch.get());
+            return Optional.empty();
+        }
+        return Optional.of(new TitrationModel(model, magnitude(row), row.toVersion()));
     }
 
     @Override

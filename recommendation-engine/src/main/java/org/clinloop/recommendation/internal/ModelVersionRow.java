@@ -7,7 +7,6 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import org.clinloop.audit.EntryCodec;
 import org.clinloop.recommendation.ModelStatus;
@@ -125,9 +124,8 @@ public class ModelVersionRow {
     }
 
     ModelVersion toVersion() {
-        Map<String, Double> metrics = new HashMap<>();
-        EntryCodec.parseDetail(metricsJson).forEach((k, v) -> metrics.put(k, ((Number) v).doubleValue()));
-        return new ModelVersion(id, algorithm, status, provenanceHash, datasetHash, seed, trainedAt, metrics,
+        return new ModelVersion(id, algorithm, status, provenanceHash, datasetHash, seed, trainedAt,
+                EntryCodec.parseNumbers(metricsJson),
                 activatedBy, activatedAt);
     }
 }
