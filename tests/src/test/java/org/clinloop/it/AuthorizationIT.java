@@ -45,6 +45,8 @@ class AuthorizationIT {
         "POST, /api/models/rollback",
         "GET, /api/models/titration-lr-1/agreement",
         "GET, /api/models/titration-lr-1/drift",
+        "GET, /api/models/feedback",
+        "POST, /api/models/retrain?seed=1",
         "GET, /fhir/Patient?name=Jones",
         "GET, /fhir/Goal/bp-demo-jones",
         "GET, /fhir/Provenance/decision-1",
@@ -83,6 +85,9 @@ class AuthorizationIT {
         assertThat(api.get("/api/models/titration-lr-1/agreement", clinic.clinician(Clinic.RIVERA)).status())
                 .isEqualTo(403);
         assertThat(api.get("/api/models/titration-lr-1/drift", clinic.patient(Clinic.JONES)).status()).isEqualTo(403);
+        assertThat(api.get("/api/models/feedback", clinic.patient(Clinic.JONES)).status()).isEqualTo(403);
+        assertThat(api.post("/api/models/retrain?seed=1", clinic.compliance(), ClinLoopClient.JSON_TYPE, "").status())
+                .as("compliance reads the feedback but does not retrain").isEqualTo(403);
         assertThat(api.get("/fhir/Provenance/decision-1", clinic.clinician(Clinic.RIVERA)).status()).isEqualTo(403);
         assertThat(api.get("/fhir/Goal/bp-" + okaforPatient, clinic.clinician(Clinic.RIVERA)).status()).isEqualTo(403);
         assertThat(api.put("/fhir/Patient/it-forbidden", clinic.clinician(Clinic.RIVERA), ClinLoopClient.FHIR_JSON,

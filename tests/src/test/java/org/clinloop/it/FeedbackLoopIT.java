@@ -74,6 +74,11 @@ class FeedbackLoopIT {
         assertThat(api.get("/api/models/feedback", rivera).status()).isEqualTo(403);
         assertThat(api.post("/api/models/retrain", clinic.steward(), ClinLoopClient.JSON_TYPE, "").status())
                 .as("every training run is seeded").isEqualTo(400);
+        ClinLoopClient.Reply badSeed = api.post("/api/models/retrain?seed=abc", clinic.steward(),
+                ClinLoopClient.JSON_TYPE, "");
+        assertThat(badSeed.status()).isEqualTo(400);
+        assertThat(badSeed.json().at("/issue/0/diagnostics").asText()).contains("expected a whole-number seed")
+                .contains("abc");
 
         JsonNode report = expect(api.post("/api/models/retrain?seed=4103", clinic.steward(),
                 ClinLoopClient.JSON_TYPE, ""), 201).json();

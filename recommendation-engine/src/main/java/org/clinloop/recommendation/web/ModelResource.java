@@ -65,9 +65,10 @@ public class ModelResource {
     @POST
     @Path("train")
     @RolesAllowed("model-steward")
-    public Response train(@QueryParam("seed") Long seed) {
+    public Response train(@QueryParam("seed") String seedParam) {
+        Long seed = seed(seedParam);
         if (seed == null) {
-            return missingSeed();
+            return badSeed(seedParam);
         }
         ModelVersion v = training.trainCandidate(seed, caller());
         return Response.status(Response.Status.CREATED).entity(v).build();
@@ -144,9 +145,10 @@ public class ModelResource {
     @POST
     @Path("retrain")
     @RolesAllowed("model-steward")
-    public Response retrain(@QueryParam("seed") Long seed) {
+    public Response retrain(@QueryParam("seed") String seedParam) {
+        Long seed = seed(seedParam);
         if (seed == null) {
-            return missingSeed();
+            return badSeed(seedParam);
         }
         return Response.status(Response.Status.CREATED).entity(retraining.retrain(seed, caller())).build();
     }
@@ -164,9 +166,21 @@ public class ModelResource {
         }
     }
 
-    private static Response missingSeed() {
-        return OperationOutcomes.response(Response.Status.BAD_REQUEST, "required",
-                "expected a seed query parameter (every training run is seeded and the seed recorded), found none");
+    /** The seed query parameter as a number, or null when absent or not a whole number. */
+    private static Long seed(String param) {
+        try {
+            return param == null ? null : Long.valueOf(param.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Response badSeed(String param) {
+        return param == null
+                ? OperationOutcomes.response(Response.Status.BAD_REQUEST, "required",
+                        "expected a seed query parameter (every training run is seeded and the seed recorded), found none")
+                : OperationOutcomes.response(Response.Status.BAD_REQUEST, "value",
+                        "expected a whole-number seed, found " + param);
     }
 
     private static Response notFound(String id) {
