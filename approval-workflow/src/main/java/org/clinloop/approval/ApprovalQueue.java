@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.clinloop.approval.internal.WorkflowStore;
 import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEvent;
@@ -71,29 +72,55 @@ public class ApprovalQueue {
         return store.tasksForPatient(patientId, Math.max(1, Math.min(limit, 500)));
     }
 
-    /** Approves the proposal as made; the dose change is delivered under the clinician's name. */
+    /**
+     * Approves the proposal as made; the dose change is delivered under the clinician's name. The
+     * proposal passes the rules again first, in today's clinical context, as a modification does:
+     * a new contraindication, crisis or floor since the card was made refuses it, naming the rule.
+     */
     @Transactional
     public ApprovalTask approve(String taskId, Actor clinician, String note) {
         ApprovalTask task = lockForDecision(taskId, clinician);
         Instant now = clock.instant();
         Regimen regimen = currentRegimen(task);
+        ProtocolLimits limits = Protocols.require(regimen.protocol());
+        TierDecision check = null;
+        if (task.toStep() != task.fromStep()) {
+            check = recheck(task, task.toStep(), limits, now);
+        }
         ApprovalTask decided = store.decide(taskId, TaskStatus.APPROVED, clinician.id(), now, null, note);
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("task", taskId);
         detail.put("proposal", task.proposalId());
         detail.put("fromStep", task.fromStep());
         detail.put("toStep", task.toStep());
+        if (check != null) {
+            detail.put("recheck", check.fired());
+            detail.put("rulesVersion", check.rulesVersion());
+        }
         detail.put("note", String.valueOf(note));
         Direction label = Direction.between(task.fromStep(), task.toStep());
         audit.append(AuditEvent.of(AuditEventType.TASK_APPROVED, clinician, task.patientId(), detail));
         feedback.record(store.feedback(task.proposalId(), ClinicianFeedback.Action.APPROVED, task.toStep(), null,
                 label, "approved as proposed", clinician.id(), now));
         if (task.toStep() != task.fromStep()) {
-            Delivery.deliver(store, audit, Protocols.require(regimen.protocol()), regimen, task.proposalId(),
+            Delivery.deliver(store, audit, limits, regimen, task.proposalId(),
                     task.toStep(), clinician, clinician, now, false);
         }
         Autonomy.approvedUnmodified(store, audit, task.patientId(), settings.requiredApprovals(), now, clinician);
         return decided;
+    }
+
+    /** The rules' verdict on delivering {@code toStep} now; refused when anything would BLOCK it. */
+    private TierDecision recheck(ApprovalTask task, int toStep, ProtocolLimits limits, Instant now) {
+        SafetyBounds bounds = store.activeBounds(task.patientId())
+                .orElseGet(() -> SafetyBounds.protocolDefault(task.patientId(), limits));
+        TierDecision check = rules.evaluate(new ProposedStep(task.fromStep(), toStep, 1.0), bounds, limits,
+                recheckContext(task.patientId(), now));
+        List<String> refusals = modificationRefusals(check, toStep, limits);
+        if (!refusals.isEmpty()) {
+            throw new BoundsRefusedException(refusals);
+        }
+        return check;
     }
 
     /**
@@ -111,14 +138,7 @@ public class ApprovalQueue {
             throw new BoundsRefusedException(List.of("expected a dose step different from the current step "
                     + task.fromStep() + ", found " + toStep + " (approve a hold as proposed, or reject)"));
         }
-        SafetyBounds bounds = store.activeBounds(task.patientId())
-                .orElseGet(() -> SafetyBounds.protocolDefault(task.patientId(), limits));
-        TierDecision check = rules.evaluate(new ProposedStep(task.fromStep(), toStep, 1.0), bounds, limits,
-                recheckContext(task.patientId(), now));
-        List<String> refusals = modificationRefusals(check, toStep, limits);
-        if (!refusals.isEmpty()) {
-            throw new BoundsRefusedException(refusals);
-        }
+        TierDecision check = recheck(task, toStep, limits, now);
         store.markModified(taskId, toStep);
         ApprovalTask decided = store.decide(taskId, TaskStatus.APPROVED, clinician.id(), now, null, note);
         Map<String, Object> detail = new LinkedHashMap<>();
@@ -198,10 +218,26 @@ public class ApprovalQueue {
                 clinical, now);
     }
 
+    /**
+     * Locks what a decision on the task touches, in the order every decision about a patient
+     * takes them (the patient's regimen, then the task), so an approval never deadlocks with the
+     * decision worker; then checks the clinician, and that the task is still open.
+     */
     private ApprovalTask lockForDecision(String taskId, Actor clinician) {
+        String patientId = store.taskPatient(taskId)
+                .orElseThrow(() -> new UnknownResourceException("No task " + taskId + "."));
+        Roles.requireClinicianFor(clinician, patientId, careTeam);
+        store.lockRegimen(patientId);
         ApprovalTask task = store.lockTask(taskId)
                 .orElseThrow(() -> new UnknownResourceException("No task " + taskId + "."));
-        Roles.requireClinicianFor(clinician, task.patientId(), careTeam);
+        if (task.status() == TaskStatus.CANCELLED) {
+            Optional<ApprovalTask> current = task.successorTask() != null ? store.task(task.successorTask())
+                    : store.openTask(patientId);
+            throw new TaskConflictException("Task " + taskId + " was cancelled (" + task.reasonCode() + ": "
+                    + task.note() + ") at " + task.decidedAt() + "; nothing was delivered. "
+                    + current.map(c -> "The current task is " + c.id() + " (" + c.status() + ").")
+                            .orElse("No task about this patient is open now."), current.orElse(task));
+        }
         if (task.status() != TaskStatus.REQUESTED) {
             throw new TaskConflictException("Task " + taskId + " was already " + task.status() + " by "
                     + task.decidedBy() + " at " + task.decidedAt() + ".", task);

@@ -9,7 +9,7 @@ import java.util.List;
  * @param id                task id (FHIR Task id)
  * @param proposalId        the proposal (FHIR MedicationRequest with intent proposal)
  * @param patientId         the patient
- * @param status            REQUESTED, APPROVED or REJECTED
+ * @param status            REQUESTED, APPROVED, REJECTED, EXPIRED or CANCELLED
  * @param priority          ROUTINE, URGENT or STAT (crisis)
  * @param ownerPractitioner the responsible clinician's Practitioner id, or null if unassigned
  * @param createdAt         when it was queued
@@ -27,14 +27,19 @@ import java.util.List;
  * @param note              clinician's note, or null
  * @param expiresAt         when the task lapses if nobody decides
  * @param modifiedToStep    the dose step a clinician chose instead of the proposal's, or null
+ * @param successorTask     the task that superseded this one (CANCELLED, reason superseded), or null
+ * @param alertsSinceProposal alerts about the patient raised or repeated since the task was queued: what
+ *                          the card did not show when the proposal was made
  */
 public record ApprovalTask(String id, String proposalId, String patientId, TaskStatus status, TaskPriority priority,
                            String ownerPractitioner, Instant createdAt, int fromStep, int toStep, String proposedDose,
                            String direction, double probability, String rationale, String modelId,
                            List<String> reasons, String decidedBy, Instant decidedAt, String reasonCode,
-                           String note, Instant expiresAt, Integer modifiedToStep) {
+                           String note, Instant expiresAt, Integer modifiedToStep,
+                           String successorTask, List<SafetyAlert> alertsSinceProposal) {
 
     public ApprovalTask {
         reasons = List.copyOf(reasons);
+        alertsSinceProposal = List.copyOf(alertsSinceProposal);
     }
 }

@@ -42,6 +42,7 @@ final class Delivery {
         detail.put("modified", modified);
         audit.append(AuditEvent.of(AuditEventType.ADJUSTMENT_DELIVERED, approver == null ? recorder : approver,
                 regimen.patientId(), detail));
+        OpenTasks.cancelStale(store, audit, regimen.patientId(), toStep, approver == null ? recorder : approver, now);
         return adjustment;
     }
 }

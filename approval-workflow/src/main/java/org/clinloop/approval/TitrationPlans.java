@@ -118,6 +118,7 @@ public class TitrationPlans {
         store.saveRegimen(regimen);
         audit.append(AuditEvent.of(AuditEventType.REGIMEN_SET, clinician, patientId, Map.of(
                 "protocol", protocol, "doseStep", doseStep, "dose", limits.ladder().describe(doseStep))));
+        OpenTasks.cancelStale(store, audit, patientId, doseStep, clinician, regimen.since());
         return regimen;
     }
 
@@ -154,6 +155,7 @@ public class TitrationPlans {
                 "source", "MedicationRequest/" + order, "prescriber", prescriber, "authoredOn", authoredOn.toString(),
                 "replaced", current.map(r -> r.protocol() + " step " + r.doseStep() + " since " + r.since())
                         .orElse("none"))));
+        OpenTasks.cancelStale(store, audit, patientId, doseStep, ehr, clock.instant());
         return Optional.of(regimen);
     }
 

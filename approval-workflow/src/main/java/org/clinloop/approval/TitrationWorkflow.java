@@ -1,16 +1,23 @@
 package org.clinloop.approval;
 
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import org.clinloop.approval.internal.OutboxStore;
 import org.clinloop.approval.internal.WorkflowStore;
 import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEvent;
@@ -24,9 +31,13 @@ import org.clinloop.recommendation.Recommendation;
 import org.clinloop.recommendation.Recommender;
 
 /**
- * One accepted reading in, one recorded decision out: propose, decide the tier, then deliver,
- * queue or block, raising alerts whatever the model says. Runs in the caller's transaction, so
- * the reading, the proposal, the decision and its audit entries commit together or not at all.
+ * Two halves of one decision about a patient. At ingest, in the reading's transaction,
+ * {@link #onReading} runs the checks that must not wait (crisis, hypotension, reported symptoms),
+ * raises their alerts and queues the patient in the {@link DecisionQueue}. Later, in a worker's
+ * transaction, {@link #decide} makes one decision over every reading the patient sent since the
+ * last: propose, decide the tier, then deliver, queue or block, superseding the open task. A
+ * decision and its audit entries commit together or not at all, and the readings it covered leave
+ * the outbox in the same commit.
  */
 @ApplicationScoped
 public class TitrationWorkflow {
@@ -34,12 +45,18 @@ public class TitrationWorkflow {
     static final Actor ENGINE = Actor.system("recommendation-engine");
     static final Actor RULES = Actor.system("approval-workflow");
 
+    /** What a patient app is told when a first reading is in the crisis range. */
+    static final String REMEASURE = "reading at or above 180/120 mm[Hg]: rest for five minutes, then measure again;"
+            + " a second reading in this range raises an alert for immediate clinical review, and so does silence";
+
     @Inject
     Recommender recommender;
     @Inject
     SafetyRules rules;
     @Inject
     WorkflowStore store;
+    @Inject
+    OutboxStore outbox;
     @Inject
     AuditLog audit;
     @Inject
@@ -49,38 +66,141 @@ public class TitrationWorkflow {
     @Inject
     WorkflowSettings settings;
     @Inject
+    ReadingHistory readings;
+    @Inject
     jakarta.enterprise.inject.Instance<ClinicalContextSource> clinicalSources;
+    @Inject
+    DecisionWorker worker;
+    @Resource
+    TransactionSynchronizationRegistry transactions;
 
     /**
-     * Decides what to do after {@code trigger} was accepted.
+     * What ingest did with one reading before answering: the alerts it raised and whether the
+     * patient is queued for a decision.
+     *
+     * @param alerts        alerts raised (or repeated) by this reading
+     * @param queued        whether a decision will follow
+     * @param instruction   what the patient should do now (re-measure a crisis reading), or null
+     * @param skippedReason why no decision will follow, or null
+     */
+    public record Receipt(List<SafetyAlert> alerts, boolean queued, String instruction, String skippedReason) {
+        public Receipt {
+            alerts = List.copyOf(alerts);
+        }
+    }
+
+    /**
+     * The immediate half, in the reading's transaction: alerts that must not wait for the model,
+     * then the patient is queued for a decision (unless the reading is history, or the patient has
+     * no regimen to titrate).
      *
      * @param patientId the patient
-     * @param history   the patient's recent readings, including {@code trigger}
-     * @param trigger   the reading just accepted
+     * @param history   the patient's recent readings, including {@code reading}
+     * @param reading   the reading just accepted
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public WorkflowOutcome onReading(String patientId, List<BloodPressureReading> history,
-                                     BloodPressureReading trigger) {
+    public Receipt onReading(String patientId, List<BloodPressureReading> history, BloodPressureReading reading) {
         Instant now = clock.instant();
-        if (trigger.effective().isBefore(now.minus(settings.decisionHorizon()))) {
+        if (reading.effective().isBefore(now.minus(settings.decisionHorizon()))) {
             // Neither a proposal nor an alert: an alert is a call to act now, and this reading is history.
-            String reason = "reading measured at " + trigger.effective() + ", more than "
+            String reason = "reading measured at " + reading.effective() + ", more than "
                     + settings.decisionHorizon().toHours() + " hours ago: kept as history, too old to act on";
             audit.append(AuditEvent.of(AuditEventType.PROPOSAL_SKIPPED, ENGINE, patientId, Map.of(
-                    "observation", String.valueOf(trigger.observationId()), "reason", reason)));
+                    "observation", String.valueOf(reading.observationId()), "reason", reason)));
+            return new Receipt(List.of(), false, null, reason);
+        }
+        Optional<Regimen> regimen = store.regimen(patientId);
+        SafetyBounds bounds = boundsFor(patientId, regimen);
+        ProtocolLimits limits = Protocols.require(bounds.protocol());
+        // Autonomy and automatic-change history only matter to a proposal; the alert rules read
+        // the reading, the readings around it and the clinical context.
+        DecisionContext context = new DecisionContext(reading, history, AutonomyState.NEW, AutoChangeHistory.NONE,
+                clinical(patientId, now), now);
+        TierDecision immediate = rules.evaluate(null, bounds, limits, context);
+        boolean queued = regimen.isPresent() && outbox.enqueue(patientId, reading.observationId(),
+                reading.effective(), now, notBefore(patientId, now));
+        if (queued) {
+            wakeWorkerAfterCommit();
+        }
+        List<SafetyAlert> alerts = raise(patientId, null, reading, immediate.alerts(), now);
+        String instruction = reading.isHypertensiveCrisis() && !context.crisisConfirmed(limits.crisisConfirmation())
+                ? REMEASURE : null;
+        if (!queued) {
+            String reason = "no current regimen on record for this patient";
+            audit.append(AuditEvent.of(AuditEventType.PROPOSAL_SKIPPED, ENGINE, patientId, Map.of(
+                    "observation", String.valueOf(reading.observationId()), "reason", reason,
+                    "rulesFired", immediate.fired(), "rulesVersion", immediate.rulesVersion())));
+            return new Receipt(alerts, false, instruction, reason);
+        }
+        return new Receipt(alerts, true, instruction, null);
+    }
+
+    /** Once per transaction: when the readings it queued are committed, a worker looks at once. */
+    private void wakeWorkerAfterCommit() {
+        if (transactions.getResource(DecisionWorker.class) != null) {
+            return;
+        }
+        transactions.putResource(DecisionWorker.class, Boolean.TRUE);
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    worker.nudge();
+                }
+            }
+        });
+    }
+
+    /**
+     * The quiet period counts from when the reading behind the patient's last proposal was
+     * measured: live readings a few minutes apart wait and are decided together, while readings
+     * measured hours or days apart (a backlog, an import) are each decided at once.
+     */
+    private Instant notBefore(String patientId, Instant now) {
+        return outbox.lastProposalReading(patientId).map(last -> last.plus(settings.quietPeriod()))
+                .filter(t -> t.isAfter(now)).orElse(now);
+    }
+
+    /**
+     * Takes the patient whose decision has waited longest and decides it, in a transaction of its
+     * own; empty when no patient is due. Patients another worker holds are skipped.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Optional<WorkflowOutcome> decideNextDue() {
+        Instant now = clock.instant();
+        Optional<String> patient = outbox.claimDue(now);
+        return patient.map(p -> audit.gathered(() -> decide(p, outbox.pending(p))));
+    }
+
+    /**
+     * One decision on the patient's current state, covering {@code covered}: the newest reading up
+     * to the newest covered one triggers it, with 30 days of readings before it as history.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public WorkflowOutcome decide(String patientId, List<DecisionQueue.PendingReading> covered) {
+        Instant now = clock.instant();
+        List<String> coveredIds = covered.stream().map(DecisionQueue.PendingReading::observationId).toList();
+        Optional<Regimen> regimen = store.lockRegimen(patientId);
+        Instant newest = covered.stream().map(DecisionQueue.PendingReading::effective).max(Instant::compareTo)
+                .orElse(now);
+        List<BloodPressureReading> history = readings.between(patientId, newest.minus(HISTORY), newest);
+        if (history.isEmpty() || regimen.isEmpty()) {
+            String reason = history.isEmpty() ? "the covered readings are no longer stored"
+                    : "no current regimen on record for this patient";
+            audit.append(AuditEvent.of(AuditEventType.PROPOSAL_SKIPPED, ENGINE, patientId, Map.of(
+                    "covered", coveredIds, "reason", reason)));
+            outbox.decided(patientId, coveredIds, null);
             return new WorkflowOutcome(null, null, null, null, null, List.of(), reason);
         }
-        Optional<Regimen> regimen = store.lockRegimen(patientId);
-        SafetyBounds bounds = store.activeBounds(patientId)
-                .orElseGet(() -> SafetyBounds.protocolDefault(patientId, regimen
-                        .map(r -> Protocols.require(r.protocol())).orElse(ProtocolLimits.HYPERTENSION_ACEI)));
+        BloodPressureReading trigger = history.get(history.size() - 1);
+        SafetyBounds bounds = boundsFor(patientId, regimen);
         ProtocolLimits limits = Protocols.require(bounds.protocol());
-
         DecisionContext context = new DecisionContext(trigger, history, store.autonomy(patientId,
                 settings.requiredApprovals()), store.autoChanges(patientId, now), clinical(patientId, now), now);
-        if (regimen.isEmpty()) {
-            return skipped(patientId, trigger, bounds, limits, context, "no current regimen on record for this patient");
-        }
         PatientSignals signals = clinicalSources.isResolvable()
                 ? clinicalSources.get().signals(patientId, trigger.effective()) : PatientSignals.UNKNOWN;
         PatientSnapshot snapshot = new PatientSnapshot(patientId, trigger.effective(), history,
@@ -88,7 +208,13 @@ public class TitrationWorkflow {
                 Protocols.require(regimen.get().protocol()).drugClass());
         Optional<Recommendation> proposed = recommender.recommend(snapshot);
         if (proposed.isEmpty()) {
-            return skipped(patientId, trigger, bounds, limits, context, "no ACTIVE model version");
+            TierDecision alertsOnly = rules.evaluate(null, bounds, limits, context);
+            String reason = "no ACTIVE model version";
+            audit.append(AuditEvent.of(AuditEventType.PROPOSAL_SKIPPED, ENGINE, patientId, Map.of(
+                    "observation", String.valueOf(trigger.observationId()), "covered", coveredIds, "reason", reason,
+                    "rulesFired", alertsOnly.fired(), "rulesVersion", alertsOnly.rulesVersion())));
+            outbox.decided(patientId, coveredIds, null);
+            return new WorkflowOutcome(null, null, alertsOnly, null, null, List.of(), reason);
         }
         Recommendation rec = proposed.get();
         int from = regimen.get().doseStep();
@@ -97,7 +223,9 @@ public class TitrationWorkflow {
 
         String proposalId = UUID.randomUUID().toString();
         store.saveProposal(proposalId, now, trigger.observationId(), rec, decision);
-        audit.append(AuditEvent.of(AuditEventType.PROPOSAL_MADE, ENGINE, patientId, proposalDetail(proposalId, trigger, rec)));
+        Map<String, Object> proposalDetail = proposalDetail(proposalId, trigger, rec);
+        proposalDetail.put("covered", coveredIds);
+        audit.append(AuditEvent.of(AuditEventType.PROPOSAL_MADE, ENGINE, patientId, proposalDetail));
         audit.append(AuditEvent.of(AuditEventType.TIER_DECIDED, RULES, patientId,
                 decisionDetail(proposalId, decision, bounds, context, limits)));
 
@@ -111,23 +239,27 @@ public class TitrationWorkflow {
                 // Nothing reaches the patient; BLOCKED carries its alert below.
             }
         }
-        List<SafetyAlert> alerts = raise(patientId, proposalId, trigger, decision, now);
+        OpenTasks.supersede(store, audit, patientId, proposalId, taskId, RULES, now);
+        // The alerts the reading alone calls for were raised at ingest; these are the proposal's own.
+        Set<String> raisedAtIngest = new HashSet<>();
+        rules.evaluate(null, bounds, limits, context).alerts().forEach(a -> raisedAtIngest.add(a.code()));
+        List<SafetyAlert> alerts = raise(patientId, proposalId, trigger, decision.alerts().stream()
+                .filter(a -> !raisedAtIngest.contains(a.code())).toList(), now);
+        outbox.decided(patientId, coveredIds, trigger.effective());
         return new WorkflowOutcome(proposalId, rec, decision, taskId, adjustmentId, alerts, null);
+    }
+
+    /** How far back a decision sees a patient's readings. */
+    static final java.time.Duration HISTORY = java.time.Duration.ofDays(30);
+
+    private SafetyBounds boundsFor(String patientId, Optional<Regimen> regimen) {
+        return store.activeBounds(patientId)
+                .orElseGet(() -> SafetyBounds.protocolDefault(patientId, regimen
+                        .map(r -> Protocols.require(r.protocol())).orElse(ProtocolLimits.HYPERTENSION_ACEI)));
     }
 
     private ClinicalContext clinical(String patientId, Instant now) {
         return clinicalSources.isResolvable() ? clinicalSources.get().of(patientId, now) : ClinicalContext.UNKNOWN;
-    }
-
-    private WorkflowOutcome skipped(String patientId, BloodPressureReading trigger, SafetyBounds bounds,
-                                    ProtocolLimits limits, DecisionContext context, String reason) {
-        Instant now = context.now();
-        TierDecision alertsOnly = rules.evaluate(null, bounds, limits, context);
-        audit.append(AuditEvent.of(AuditEventType.PROPOSAL_SKIPPED, ENGINE, patientId, Map.of(
-                "observation", String.valueOf(trigger.observationId()), "reason", reason,
-                "rulesFired", alertsOnly.fired(), "rulesVersion", alertsOnly.rulesVersion())));
-        List<SafetyAlert> alerts = raise(patientId, null, trigger, alertsOnly, now);
-        return new WorkflowOutcome(null, null, alertsOnly, null, null, alerts, reason);
     }
 
     private String queue(String patientId, String proposalId, TierDecision decision, Instant now) {
@@ -149,9 +281,9 @@ public class TitrationWorkflow {
      * high-severity one makes the patient's open tasks urgent.
      */
     private List<SafetyAlert> raise(String patientId, String proposalId, BloodPressureReading trigger,
-                                    TierDecision decision, Instant now) {
+                                    List<Alert> toRaise, Instant now) {
         List<SafetyAlert> out = new ArrayList<>();
-        for (Alert a : decision.alerts()) {
+        for (Alert a : toRaise) {
             Optional<SafetyAlert> open = store.openAlertSince(patientId, a.code(), now.minus(settings.alertMergeWindow()));
             SafetyAlert alert;
             if (open.isPresent()) {

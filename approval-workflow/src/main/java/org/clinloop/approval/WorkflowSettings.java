@@ -27,6 +27,18 @@ public class WorkflowSettings {
     @Inject
     @ConfigProperty(name = "clinloop.decisions.horizon-hours", defaultValue = "168")
     int horizonHours = 168;
+    @Inject
+    @ConfigProperty(name = "clinloop.decisions.quiet-minutes", defaultValue = "15")
+    int quietMinutes = 15;
+    @Inject
+    @ConfigProperty(name = "clinloop.decisions.poll-millis", defaultValue = "1000")
+    int pollMillis = 1000;
+    @Inject
+    @ConfigProperty(name = "clinloop.decisions.workers", defaultValue = "2")
+    int workers = 2;
+    @Inject
+    @ConfigProperty(name = "clinloop.decisions.stall-seconds", defaultValue = "120")
+    int stallSeconds = 120;
 
     /** Consecutive unmodified approvals before a patient's proposals may be delivered automatically. */
     public int requiredApprovals() {
@@ -59,6 +71,29 @@ public class WorkflowSettings {
      */
     public Duration decisionHorizon() {
         return Duration.ofHours(horizonHours);
+    }
+
+    /**
+     * The fewest minutes between two proposals for one patient: readings arriving sooner are
+     * gathered into the next decision instead of each bringing a proposal. Alerts never wait for it.
+     */
+    public Duration quietPeriod() {
+        return Duration.ofMinutes(quietMinutes);
+    }
+
+    /** How often an idle decision worker looks for due patients (a reading's commit also wakes it). */
+    public Duration pollInterval() {
+        return Duration.ofMillis(Math.max(50, pollMillis));
+    }
+
+    /** Decision workers per service instance (0 switches deciding off on this instance). */
+    public int workers() {
+        return workers;
+    }
+
+    /** A due patient waiting longer than this means the workers are stalled: readiness goes down. */
+    public Duration stallAfter() {
+        return Duration.ofSeconds(stallSeconds);
     }
 
     /** Settings for code outside CDI (tests, benchmarks). */

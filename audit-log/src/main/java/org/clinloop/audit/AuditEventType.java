@@ -43,5 +43,7 @@ public enum AuditEventType {
     MODEL_DRIFT_ALERT,
     PRESCRIPTION_RECEIVED,
     MODEL_ACTIVATION_REFUSED,
-    MODEL_RETRAINED
+    MODEL_RETRAINED,
+    /** An open approval task withdrawn: superseded by a newer decision, or stale after a dose change. */
+    TASK_CANCELLED
 }

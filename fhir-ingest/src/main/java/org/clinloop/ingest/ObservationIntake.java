@@ -20,7 +20,6 @@ import org.clinloop.approval.AccessRefusedException;
 import org.clinloop.approval.Roles;
 import org.clinloop.approval.TitrationWorkflow;
 import org.clinloop.approval.UnknownResourceException;
-import org.clinloop.approval.WorkflowOutcome;
 import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
@@ -34,9 +33,11 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 
 /**
- * Accepts Observations: check, store, record, and for a blood-pressure reading decide, in one
- * transaction. A caller told "accepted" can rely on the observation, its decision and their
- * audit entries being durable; a refused one leaves nothing behind but the record of its refusal.
+ * Accepts Observations: check, store, record, and for a blood-pressure reading run the immediate
+ * safety checks and queue the patient for a decision, in one transaction. A caller told
+ * "accepted" can rely on the observation, its alerts, its place in the decision queue and their
+ * audit entries being durable (the decision itself follows from the {@code DecisionQueue}); a
+ * refused one leaves nothing behind but the record of its refusal.
  * An Observation carrying an identifier already stored is not stored again (conditional create).
  */
 @ApplicationScoped
@@ -64,11 +65,12 @@ public class ObservationIntake {
      * A stored Observation and what became of it.
      *
      * @param observation the stored resource
-     * @param outcome     the titration decision (blood pressure only), or null
+     * @param receipt     what ingest did toward a decision (blood pressure only: alerts raised, queued for a
+     *                    decision, an instruction for the patient), or null
      * @param created     false when an Observation with the same identifier was already stored
      * @param warnings    what the profile check found short of an error (an unknown meta.profile …)
      */
-    public record Accepted(Observation observation, WorkflowOutcome outcome, boolean created,
+    public record Accepted(Observation observation, TitrationWorkflow.Receipt receipt, boolean created,
                            List<InputProblem> warnings) {
         public Accepted {
             warnings = List.copyOf(warnings);
@@ -256,13 +258,19 @@ public class ObservationIntake {
         }
         audit.append(AuditEvent.of(AuditEventType.OBSERVATION_ACCEPTED, actor, patientId, detail));
 
-        WorkflowOutcome outcome = null;
+        TitrationWorkflow.Receipt receipt = null;
         if (reading != null) {
             List<BloodPressureReading> history = store.bloodPressureBetween(patientId,
                     reading.effective().minus(HISTORY), reading.effective());
-            outcome = workflow.onReading(patientId, history, reading);
+            receipt = workflow.onReading(patientId, history, reading);
         }
-        return new Accepted(stored, outcome, true, c.warnings());
+        if (receipt != null && receipt.instruction() != null) {
+            // The patient app reads it from the create's OperationOutcome (or the bundle entry's).
+            List<InputProblem> notes = new ArrayList<>(c.warnings());
+            notes.add(new InputProblem("Observation.component", "informational", receipt.instruction()));
+            return new Accepted(stored, receipt, true, notes);
+        }
+        return new Accepted(stored, receipt, true, c.warnings());
     }
 
     /** The unit, code or system of a value quantity (the vital-signs profiles fix them). */

@@ -111,10 +111,49 @@ public final class Clinic {
         return n;
     }
 
-    /** Posts a reading as the EHR/gateway; returns the reply (201 when accepted). */
+    /**
+     * Posts a reading as the EHR/gateway and, once it is accepted, waits for the decision it
+     * queued (see {@link #awaitDecisions}); returns the reply (201 when accepted).
+     */
     public ClinLoopClient.Reply postReading(String patientId, Instant effective, double systolic, double diastolic) {
-        return api.post("/fhir/Observation", ehr(), ClinLoopClient.FHIR_JSON,
+        ClinLoopClient.Reply reply = api.post("/fhir/Observation", ehr(), ClinLoopClient.FHIR_JSON,
                 FhirJson.bloodPressure(patientId, effective, systolic, diastolic).toString());
+        if (reply.status() == 201) {
+            awaitDecisions(patientId);
+        }
+        return reply;
+    }
+
+    /**
+     * Waits until the patient has no reading waiting for a decision that is due now: decided, or
+     * deferred by the quiet period (then {@code dueAt} lies ahead). Decisions are made after the
+     * reading's 201, by the service's decision workers; a patient without a regimen has none.
+     */
+    public void awaitDecisions(String patientId) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (true) {
+            ClinLoopClient.Reply r = api.get("/api/patients/" + patientId + "/decisions", compliance());
+            if (r.status() == 404) {
+                return;
+            }
+            JsonNode status = expect(r, 200).json();
+            boolean pending = status.path("pendingReadings").asInt() > 0;
+            JsonNode due = status.get("dueAt");
+            boolean deferred = due != null && !due.isNull() && Instant.parse(due.asText()).isAfter(Instant.now());
+            if (!pending || deferred) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("Expected patient " + patientId + "'s readings decided within 60 s, found "
+                        + status);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     public static ClinLoopClient.Reply expect(ClinLoopClient.Reply reply, int... statuses) {

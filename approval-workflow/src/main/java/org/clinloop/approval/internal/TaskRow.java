@@ -48,6 +48,8 @@ public class TaskRow {
     private Instant expiresAt;
     @Column(name = "modified_to_step")
     private Integer modifiedToStep;
+    @Column(name = "successor_task")
+    private String successorTask;
 
     protected TaskRow() {
     }
@@ -73,6 +75,16 @@ public class TaskRow {
         this.decidedAt = at;
         this.reasonCode = reasonCode;
         this.note = note;
+    }
+
+    /** Withdraws an open task: superseded by a newer decision (naming its task, if any) or stale. */
+    void cancel(String reasonCode, String by, Instant at, String note, String successor) {
+        decide(TaskStatus.CANCELLED, by, at, reasonCode, note);
+        this.successorTask = successor;
+    }
+
+    String successorTask() {
+        return successorTask;
     }
 
     String id() {

@@ -35,6 +35,8 @@ public class WorkflowStore {
 
     @PersistenceContext(unitName = "clinloop")
     EntityManager em;
+    @jakarta.inject.Inject
+    OutboxStore outbox;
 
     // --- bounds and regimen -------------------------------------------------------------
 
@@ -94,6 +96,7 @@ public class WorkflowStore {
         RegimenRow row = em.find(RegimenRow.class, regimen.patientId(), LockModeType.PESSIMISTIC_WRITE);
         if (row == null) {
             em.persist(new RegimenRow(regimen));
+            outbox.open(regimen.patientId()); // a patient with a regimen can be queued for decisions
         } else {
             row.set(regimen);
         }
@@ -157,6 +160,30 @@ public class WorkflowStore {
                 .setParameter("p", patientId).setParameter("s", TaskStatus.REQUESTED).getResultList()) {
             t.raise(priority);
         }
+    }
+
+    /** The patient's open (REQUESTED) tasks, locked, oldest first. */
+    public List<ApprovalTask> lockOpenTasks(String patientId) {
+        return em.createQuery("select t from TaskRow t where t.patientId = :p and t.status = :s order by t.createdAt",
+                        TaskRow.class)
+                .setParameter("p", patientId).setParameter("s", TaskStatus.REQUESTED)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList().stream().map(this::view).toList();
+    }
+
+    /** Withdraws an open task (reason {@code superseded} or {@code stale}); nothing is delivered. */
+    public ApprovalTask cancelTask(String taskId, String reasonCode, String by, Instant at, String note,
+                                   String successor) {
+        TaskRow row = em.find(TaskRow.class, taskId, LockModeType.PESSIMISTIC_WRITE);
+        row.cancel(reasonCode, by, at, note, successor);
+        return view(row);
+    }
+
+    /** The open task about a patient, if any (at most one is open at a time). */
+    public Optional<ApprovalTask> openTask(String patientId) {
+        return em.createQuery("select t from TaskRow t where t.patientId = :p and t.status = :s"
+                        + " order by t.createdAt desc", TaskRow.class)
+                .setParameter("p", patientId).setParameter("s", TaskStatus.REQUESTED).setMaxResults(1)
+                .getResultList().stream().findFirst().map(this::view);
     }
 
     /** Open tasks whose time ran out. */
@@ -284,6 +311,12 @@ public class WorkflowStore {
         return Optional.ofNullable(em.find(TaskRow.class, taskId)).map(this::view);
     }
 
+    /** Whose task it is, read without loading the row (so that locking it next reads it fresh). */
+    public Optional<String> taskPatient(String taskId) {
+        return em.createQuery("select t.patientId from TaskRow t where t.id = :id", String.class)
+                .setParameter("id", taskId).getResultList().stream().findFirst();
+    }
+
     /** Locks the task row: of two clinicians acting at once, the second sees the first's decision. */
     public Optional<ApprovalTask> lockTask(String taskId) {
         return Optional.ofNullable(em.find(TaskRow.class, taskId, LockModeType.PESSIMISTIC_WRITE)).map(this::view);
@@ -379,6 +412,14 @@ public class WorkflowStore {
         return new ApprovalTask(t.id(), t.proposalId(), t.patientId(), t.status(), t.priority(), t.ownerPractitioner(),
                 t.createdAt(), p.fromStep(), p.toStep(), dose, p.direction(), p.probability(), p.rationale(),
                 p.modelId(), p.reasons(), t.decidedBy(), t.decidedAt(), t.reasonCode(), t.note(), t.expiresAt(),
-                t.modifiedToStep());
+                t.modifiedToStep(), t.successorTask(), alertsSince(t.patientId(), t.createdAt(), 20));
+    }
+
+    /** The patient's alerts raised or repeated since {@code since}, newest first. */
+    public List<SafetyAlert> alertsSince(String patientId, Instant since, int limit) {
+        return em.createQuery("select a from AlertRow a where a.patientId = :p and a.lastSeen > :since"
+                        + " order by a.lastSeen desc", AlertRow.class)
+                .setParameter("p", patientId).setParameter("since", since).setMaxResults(limit).getResultList()
+                .stream().map(AlertRow::toAlert).toList();
     }
 }

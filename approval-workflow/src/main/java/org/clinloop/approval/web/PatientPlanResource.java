@@ -20,6 +20,7 @@ import java.util.List;
 import org.clinloop.approval.BoundsDraft;
 import org.clinloop.approval.CareGoal;
 import org.clinloop.approval.FollowUp;
+import org.clinloop.approval.DecisionQueue;
 import org.clinloop.approval.Deliveries;
 import org.clinloop.approval.DoseAdjustment;
 import org.clinloop.approval.Regimen;
@@ -41,6 +42,8 @@ public class PatientPlanResource {
     TitrationPlans plans;
     @Inject
     Deliveries deliveries;
+    @Inject
+    DecisionQueue decisions;
 
     @Context
     SecurityContext security;
@@ -52,6 +55,19 @@ public class PatientPlanResource {
         return plans.activeBounds(patient, caller()).map(b -> Response.ok(b).build())
                 .orElseGet(() -> OperationOutcomes.response(Response.Status.NOT_FOUND, "not-found",
                         "patient " + patient + " has no clinician-signed bounds: every change needs approval"));
+    }
+
+    /**
+     * Where the patient's decisions stand: readings accepted and not yet decided, since when, and
+     * when the next decision may be made (the quiet period after a proposal).
+     */
+    @GET
+    @Path("decisions")
+    @RolesAllowed({"clinician", "patient", "compliance-officer"})
+    public Response decisions(@PathParam("patient") String patient) {
+        return decisions.status(patient, caller()).map(s -> Response.ok(s).build())
+                .orElseGet(() -> OperationOutcomes.response(Response.Status.NOT_FOUND, "not-found",
+                        "patient " + patient + " has no regimen on record: no dose decision is ever queued"));
     }
 
     /** Signs a new bounds version (not active until activated). */

@@ -34,7 +34,7 @@ public final class FhirViews {
             case REQUESTED -> Task.TaskStatus.REQUESTED;
             case APPROVED -> Task.TaskStatus.COMPLETED;
             case REJECTED -> Task.TaskStatus.REJECTED;
-            case EXPIRED -> Task.TaskStatus.CANCELLED;
+            case EXPIRED, CANCELLED -> Task.TaskStatus.CANCELLED;
         });
         if (t.expiresAt() != null) {
             task.getRestriction().getPeriod().setEnd(Date.from(t.expiresAt()));
@@ -67,6 +67,13 @@ public final class FhirViews {
         if (t.modifiedToStep() != null) {
             task.addNote().setText("Modified: the clinician chose step " + t.modifiedToStep() + " instead of "
                     + t.toStep());
+        }
+        if (t.status() == org.clinloop.approval.TaskStatus.CANCELLED) {
+            task.setStatusReason(new CodeableConcept(new Coding(CLINLOOP_CODES + "/task-cancellation",
+                    t.reasonCode(), t.reasonCode())).setText(t.note()));
+            if (t.successorTask() != null) {
+                task.addNote().setText("Superseded by Task/" + t.successorTask());
+            }
         }
         if (t.decidedBy() != null) {
             task.setLastModified(Date.from(t.decidedAt()));

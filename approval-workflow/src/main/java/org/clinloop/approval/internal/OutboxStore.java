@@ -1,0 +1,159 @@
+package org.clinloop.approval.internal;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.clinloop.approval.DecisionQueue;
+
+/**
+ * The decision outbox in SQL: {@code decision_queue} (one row per patient with a regimen) and
+ * {@code pending_reading} (the readings the next decision covers). Native statements because the
+ * two things that make the outbox safe have no JPQL form: {@code FOR UPDATE SKIP LOCKED} (several
+ * workers, on one or several service instances, never take the same patient) and an UPDATE that
+ * takes the queue row's lock (a reading's transaction and a worker on the same patient serialize
+ * on that row, so a committed pending reading always has its patient due). Joins the caller's
+ * transaction.
+ */
+@ApplicationScoped
+public class OutboxStore {
+
+    @PersistenceContext(unitName = "clinloop")
+    EntityManager em;
+
+    /** Creates the patient's queue row, idle, unless it exists (called with the regimen's creation). */
+    public void open(String patientId) {
+        Number n = (Number) em.createNativeQuery("SELECT COUNT(*) FROM decision_queue WHERE patient_id = ?1")
+                .setParameter(1, patientId).getSingleResult();
+        if (n.intValue() == 0) {
+            em.createNativeQuery("INSERT INTO decision_queue (patient_id, pending_readings, decisions, readings_decided)"
+                    + " VALUES (?1, 0, 0, 0)").setParameter(1, patientId).executeUpdate();
+        }
+    }
+
+    /**
+     * Marks the patient due (not before {@code notBefore}, unless already due sooner) and records
+     * the reading as pending; false when the patient has no queue row (no regimen, nothing to decide).
+     * The UPDATE comes first: it locks the patient's queue row until the reading commits.
+     */
+    public boolean enqueue(String patientId, String observationId, Instant effective, Instant now, Instant notBefore) {
+        int updated = em.createNativeQuery("UPDATE decision_queue SET pending_readings = pending_readings + 1,"
+                        + " pending_since = COALESCE(pending_since, ?2),"
+                        + " due_at = CASE WHEN due_at IS NULL OR due_at > ?3 THEN ?3 ELSE due_at END"
+                        + " WHERE patient_id = ?1")
+                .setParameter(1, patientId).setParameter(2, now).setParameter(3, notBefore).executeUpdate();
+        if (updated == 0) {
+            return false;
+        }
+        em.createNativeQuery("INSERT INTO pending_reading (observation_id, patient_id, effective_at, queued_at)"
+                        + " VALUES (?1, ?2, ?3, ?4)")
+                .setParameter(1, observationId).setParameter(2, patientId).setParameter(3, effective)
+                .setParameter(4, now).executeUpdate();
+        return true;
+    }
+
+    /** Makes the patient due no later than {@code at} if readings are pending (a timer, e.g. crisis confirmation). */
+    public void dueBy(String patientId, Instant at) {
+        em.createNativeQuery("UPDATE decision_queue SET due_at = ?2 WHERE patient_id = ?1 AND due_at > ?2")
+                .setParameter(1, patientId).setParameter(2, at).executeUpdate();
+    }
+
+    /**
+     * Takes the patient whose decision has been due longest, locking its queue row until the
+     * transaction ends; patients another worker holds are skipped, not waited for.
+     */
+    public Optional<String> claimDue(Instant now) {
+        @SuppressWarnings("unchecked")
+        List<Object> ids = em.createNativeQuery("SELECT patient_id FROM decision_queue WHERE due_at <= ?1"
+                        + " ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED")
+                .setParameter(1, now).getResultList();
+        return ids.stream().findFirst().map(String::valueOf);
+    }
+
+    /** The claimed patient's pending readings, oldest measurement first. */
+    public List<DecisionQueue.PendingReading> pending(String patientId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("SELECT observation_id, effective_at, queued_at FROM pending_reading"
+                        + " WHERE patient_id = ?1 ORDER BY effective_at, observation_id")
+                .setParameter(1, patientId).getResultList();
+        List<DecisionQueue.PendingReading> out = new ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            out.add(new DecisionQueue.PendingReading(String.valueOf(r[0]), instant(r[1]), instant(r[2])));
+        }
+        return out;
+    }
+
+    /**
+     * Closes the claimed patient's round: the covered readings leave the outbox and the patient is
+     * idle until the next reading.
+     *
+     * @param proposedOn when the reading behind the proposal made was measured, or null when none was made
+     */
+    public void decided(String patientId, List<String> covered, Instant proposedOn) {
+        for (String id : covered) {
+            em.createNativeQuery("DELETE FROM pending_reading WHERE observation_id = ?1").setParameter(1, id)
+                    .executeUpdate();
+        }
+        var update = em.createNativeQuery("UPDATE decision_queue SET due_at = NULL, pending_since = NULL,"
+                        + " pending_readings = 0," + (proposedOn != null ? " last_proposal_reading_at = ?3," : "")
+                        + " decisions = decisions + 1, readings_decided = readings_decided + ?2 WHERE patient_id = ?1")
+                .setParameter(1, patientId).setParameter(2, covered.size());
+        if (proposedOn != null) {
+            update.setParameter(3, proposedOn);
+        }
+        update.executeUpdate();
+    }
+
+    /** When the reading behind the patient's last proposal was measured, if ever. */
+    public Optional<Instant> lastProposalReading(String patientId) {
+        @SuppressWarnings("unchecked")
+        List<Object> r = em.createNativeQuery("SELECT last_proposal_reading_at FROM decision_queue WHERE patient_id = ?1")
+                .setParameter(1, patientId).getResultList();
+        return r.stream().filter(java.util.Objects::nonNull).findFirst().map(OutboxStore::instant);
+    }
+
+    /** The patient's round in progress, or empty when nothing is pending. */
+    public Optional<DecisionQueue.PatientStatus> status(String patientId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> r = em.createNativeQuery("SELECT pending_readings, pending_since, due_at, last_proposal_reading_at,"
+                        + " decisions FROM decision_queue WHERE patient_id = ?1")
+                .setParameter(1, patientId).getResultList();
+        return r.stream().findFirst().map(row -> new DecisionQueue.PatientStatus(patientId,
+                ((Number) row[0]).intValue(), instant(row[1]), instant(row[2]), instant(row[3]),
+                ((Number) row[4]).longValue()));
+    }
+
+    /** Patients waiting, readings waiting, the oldest wait's start, decisions and readings decided so far. */
+    public DecisionQueue.Depth depth() {
+        Object[] r = (Object[]) em.createNativeQuery("SELECT COUNT(due_at), COALESCE(SUM(pending_readings), 0),"
+                + " MIN(pending_since), COALESCE(SUM(decisions), 0), COALESCE(SUM(readings_decided), 0)"
+                + " FROM decision_queue").getSingleResult();
+        return new DecisionQueue.Depth(((Number) r[0]).longValue(), ((Number) r[1]).longValue(), instant(r[2]),
+                ((Number) r[3]).longValue(), ((Number) r[4]).longValue());
+    }
+
+    /** Drivers return TIMESTAMP WITH TIME ZONE as OffsetDateTime, Timestamp or Instant. */
+    static Instant instant(Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Instant i) {
+            return i;
+        }
+        if (v instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (v instanceof Timestamp t) {
+            return t.toInstant();
+        }
+        if (v instanceof java.time.ZonedDateTime z) {
+            return z.toInstant();
+        }
+        throw new IllegalStateException("Expected a timestamp from the database, found " + v.getClass().getName());
+    }
+}
