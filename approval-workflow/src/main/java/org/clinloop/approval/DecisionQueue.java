@@ -44,12 +44,11 @@ public class DecisionQueue {
      * @param pendingReadings readings accepted and not yet decided
      * @param pendingSince    when the oldest of them was accepted, or null
      * @param dueAt           when the next decision may be made, or null when nothing is pending
-     * @param lastProposalReadingAt when the reading behind the last proposal was measured (the quiet
-     *                        period counts from it), or null
+     * @param lastProposalAt  when the last proposal was made (the quiet period counts from it), or null
      * @param decisions       decisions made so far
      */
     public record PatientStatus(String patientId, int pendingReadings, Instant pendingSince, Instant dueAt,
-                                Instant lastProposalReadingAt, long decisions) {
+                                Instant lastProposalAt, long decisions) {
     }
 
     /**
@@ -58,16 +57,23 @@ public class DecisionQueue {
      * @param patientsDue     patients with a decision pending
      * @param readingsPending readings waiting for a decision
      * @param oldestPending   when the longest wait began, or null
+     * @param oldestDue       the earliest time a waiting decision fell due, or null: a due time far in the
+     *                        past means no worker is taking patients
      * @param decisions       decisions made since the outbox existed
      * @param readingsDecided readings those decisions covered (their ratio is the coalescing ratio)
      */
-    public record Depth(long patientsDue, long readingsPending, Instant oldestPending, long decisions,
-                        long readingsDecided) {
+    public record Depth(long patientsDue, long readingsPending, Instant oldestPending, Instant oldestDue,
+                        long decisions, long readingsDecided) {
 
         /** How long the oldest pending patient has waited at {@code now}; zero when none waits. */
         public Duration oldestAge(Instant now) {
             return oldestPending == null || oldestPending.isAfter(now) ? Duration.ZERO
                     : Duration.between(oldestPending, now);
+        }
+
+        /** Whether a decision has been due for longer than {@code patience} at {@code now}. */
+        public boolean stalled(Instant now, Duration patience) {
+            return oldestDue != null && oldestDue.plus(patience).isBefore(now);
         }
 
         /** Readings per decision; 1 means no coalescing, NaN before the first decision. */

@@ -4,8 +4,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,7 +19,7 @@ import java.util.logging.Logger;
 /**
  * Drains the {@link DecisionQueue}: up to {@code clinloop.decisions.workers} loops per service
  * instance, each deciding one due patient per transaction ({@link TitrationWorkflow#decideNextDue})
- * until none is due. A loop starts on a timer ({@code clinloop.decisions.poll-millis}) and when a
+ * until none is due. Once {@link #start() started}, a loop starts on a timer ({@code clinloop.decisions.poll-millis}) and when a
  * reading's commit {@linkplain #nudge() nudges} it. Several instances share the outbox through
  * {@code FOR UPDATE SKIP LOCKED}; a crash leaves a patient either decided (committed) or still
  * pending (rolled back), never half-decided.
@@ -48,7 +46,14 @@ public class DecisionWorker {
     private volatile boolean stopped;
     private ScheduledFuture<?> timer;
 
-    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+    /**
+     * Starts the timer once the schema is migrated (the service's readiness calls this); calling it
+     * again does nothing.
+     */
+    public synchronized void start() {
+        if (timer != null || stopped) {
+            return;
+        }
         lastProgress.set(clock.instant());
         if (settings.workers() > 0) {
             long millis = settings.pollInterval().toMillis();

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.clinloop.approval.internal.CrisisWatchStore;
 import org.clinloop.approval.internal.OutboxStore;
 import org.clinloop.approval.internal.WorkflowStore;
 import org.clinloop.audit.Actor;
@@ -57,6 +58,8 @@ public class TitrationWorkflow {
     WorkflowStore store;
     @Inject
     OutboxStore outbox;
+    @Inject
+    CrisisWatchStore crises;
     @Inject
     AuditLog audit;
     @Inject
@@ -118,13 +121,20 @@ public class TitrationWorkflow {
                 clinical(patientId, now), now);
         TierDecision immediate = rules.evaluate(null, bounds, limits, context);
         boolean queued = regimen.isPresent() && outbox.enqueue(patientId, reading.observationId(),
-                reading.effective(), now, notBefore(patientId, now));
+                reading.effective(), now);
         if (queued) {
             wakeWorkerAfterCommit();
         }
-        List<SafetyAlert> alerts = raise(patientId, null, reading, immediate.alerts(), now);
-        String instruction = reading.isHypertensiveCrisis() && !context.crisisConfirmed(limits.crisisConfirmation())
-                ? REMEASURE : null;
+        List<SafetyAlert> alerts = raise(patientId, null, reading.observationId(), immediate.alerts(), now);
+        String instruction = null;
+        if (reading.isHypertensiveCrisis() && !context.crisisConfirmed(limits.crisisConfirmation())) {
+            instruction = REMEASURE;
+            crises.watch(reading.observationId(), patientId, reading.effective(),
+                    now.plus(settings.crisisConfirmWithin()));
+        } else {
+            // Confirmed (its alert was raised just now) or refuted by a reading below the range.
+            crises.settle(patientId, reading.effective());
+        }
         if (!queued) {
             String reason = "no current regimen on record for this patient";
             audit.append(AuditEvent.of(AuditEventType.PROPOSAL_SKIPPED, ENGINE, patientId, Map.of(
@@ -156,13 +166,22 @@ public class TitrationWorkflow {
     }
 
     /**
-     * The quiet period counts from when the reading behind the patient's last proposal was
-     * measured: live readings a few minutes apart wait and are decided together, while readings
-     * measured hours or days apart (a backlog, an import) are each decided at once.
+     * Raises the alert of every crisis reading that nobody confirmed or refuted in time: silence
+     * after a reading of 180/120 or more is not reassurance. One transaction; returns how many.
      */
-    private Instant notBefore(String patientId, Instant now) {
-        return outbox.lastProposalReading(patientId).map(last -> last.plus(settings.quietPeriod()))
-                .filter(t -> t.isAfter(now)).orElse(now);
+    @Transactional
+    public int alertUnconfirmedCrises() {
+        Instant now = clock.instant();
+        int n = 0;
+        for (CrisisWatchStore.Watch w : crises.expired(now, 200)) {
+            Alert alert = new Alert(Alert.HYPERTENSIVE_CRISIS + "-unconfirmed", "high", "a reading at or above"
+                    + " 180/120 mm[Hg] measured at " + w.effective() + " was neither confirmed nor refuted by another"
+                    + " reading within " + settings.crisisConfirmWithin().toMinutes() + " min: immediate clinical review");
+            raise(w.patientId(), null, w.observationId(), List.of(alert), now);
+            crises.end(w.observationId());
+            n++;
+        }
+        return n;
     }
 
     /**
@@ -193,7 +212,7 @@ public class TitrationWorkflow {
                     : "no current regimen on record for this patient";
             audit.append(AuditEvent.of(AuditEventType.PROPOSAL_SKIPPED, ENGINE, patientId, Map.of(
                     "covered", coveredIds, "reason", reason)));
-            outbox.decided(patientId, coveredIds, null);
+            outbox.decided(patientId, coveredIds, now, null, settings.quietPeriod());
             return new WorkflowOutcome(null, null, null, null, null, List.of(), reason);
         }
         BloodPressureReading trigger = history.get(history.size() - 1);
@@ -213,7 +232,7 @@ public class TitrationWorkflow {
             audit.append(AuditEvent.of(AuditEventType.PROPOSAL_SKIPPED, ENGINE, patientId, Map.of(
                     "observation", String.valueOf(trigger.observationId()), "covered", coveredIds, "reason", reason,
                     "rulesFired", alertsOnly.fired(), "rulesVersion", alertsOnly.rulesVersion())));
-            outbox.decided(patientId, coveredIds, null);
+            outbox.decided(patientId, coveredIds, now, null, settings.quietPeriod());
             return new WorkflowOutcome(null, null, alertsOnly, null, null, List.of(), reason);
         }
         Recommendation rec = proposed.get();
@@ -243,9 +262,9 @@ public class TitrationWorkflow {
         // The alerts the reading alone calls for were raised at ingest; these are the proposal's own.
         Set<String> raisedAtIngest = new HashSet<>();
         rules.evaluate(null, bounds, limits, context).alerts().forEach(a -> raisedAtIngest.add(a.code()));
-        List<SafetyAlert> alerts = raise(patientId, proposalId, trigger, decision.alerts().stream()
+        List<SafetyAlert> alerts = raise(patientId, proposalId, trigger.observationId(), decision.alerts().stream()
                 .filter(a -> !raisedAtIngest.contains(a.code())).toList(), now);
-        outbox.decided(patientId, coveredIds, trigger.effective());
+        outbox.decided(patientId, coveredIds, now, trigger.effective(), settings.quietPeriod());
         return new WorkflowOutcome(proposalId, rec, decision, taskId, adjustmentId, alerts, null);
     }
 
@@ -280,7 +299,7 @@ public class TitrationWorkflow {
      * raised within the merge window; any alert puts the patient back to approval-only, and a
      * high-severity one makes the patient's open tasks urgent.
      */
-    private List<SafetyAlert> raise(String patientId, String proposalId, BloodPressureReading trigger,
+    private List<SafetyAlert> raise(String patientId, String proposalId, String triggerObservation,
                                     List<Alert> toRaise, Instant now) {
         List<SafetyAlert> out = new ArrayList<>();
         for (Alert a : toRaise) {
@@ -290,10 +309,10 @@ public class TitrationWorkflow {
                 alert = store.repeatAlert(open.get().id(), now);
                 audit.append(AuditEvent.of(AuditEventType.ALERT_REPEATED, RULES, patientId, Map.of(
                         "alert", alert.id(), "code", a.code(), "occurrences", alert.occurrences(), "detail", a.detail(),
-                        "observation", String.valueOf(trigger.observationId()), "proposal", String.valueOf(proposalId))));
+                        "observation", String.valueOf(triggerObservation), "proposal", String.valueOf(proposalId))));
             } else {
                 alert = SafetyAlert.raised(UUID.randomUUID().toString(), patientId, proposalId,
-                        String.valueOf(trigger.observationId()), a, now);
+                        String.valueOf(triggerObservation), a, now);
                 store.saveAlert(alert);
                 audit.append(AuditEvent.of(AuditEventType.ALERT_RAISED, RULES, patientId, Map.of(
                         "alert", alert.id(), "code", a.code(), "severity", a.severity(), "detail", a.detail(),

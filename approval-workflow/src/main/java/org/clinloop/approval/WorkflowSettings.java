@@ -39,6 +39,9 @@ public class WorkflowSettings {
     @Inject
     @ConfigProperty(name = "clinloop.decisions.stall-seconds", defaultValue = "120")
     int stallSeconds = 120;
+    @Inject
+    @ConfigProperty(name = "clinloop.crisis.confirm-seconds", defaultValue = "900")
+    int crisisConfirmSeconds = 900;
 
     /** Consecutive unmodified approvals before a patient's proposals may be delivered automatically. */
     public int requiredApprovals() {
@@ -94,6 +97,14 @@ public class WorkflowSettings {
     /** A due patient waiting longer than this means the workers are stalled: readiness goes down. */
     public Duration stallAfter() {
         return Duration.ofSeconds(stallSeconds);
+    }
+
+    /**
+     * How long after a first crisis reading was accepted the patient has to measure again: with
+     * neither a confirming reading nor one below the crisis range by then, the alert is raised anyway.
+     */
+    public Duration crisisConfirmWithin() {
+        return Duration.ofSeconds(crisisConfirmSeconds);
     }
 
     /** Settings for code outside CDI (tests, benchmarks). */

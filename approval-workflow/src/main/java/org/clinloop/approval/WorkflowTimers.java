@@ -24,6 +24,8 @@ public class WorkflowTimers {
     @Inject
     WorkflowSweeps sweeps;
     @Inject
+    TitrationWorkflow workflow;
+    @Inject
     @ConfigProperty(name = "clinloop.sweeps.interval-seconds", defaultValue = "60")
     int seconds;
 
@@ -40,9 +42,10 @@ public class WorkflowTimers {
             int expired = sweeps.expireTasks();
             int escalated = sweeps.escalateAlerts();
             int flagged = sweeps.flagUnacknowledgedDeliveries();
-            if (expired + escalated + flagged > 0) {
+            int unconfirmed = workflow.alertUnconfirmedCrises();
+            if (expired + escalated + flagged + unconfirmed > 0) {
                 LOG.info(() -> "Sweeps: " + expired + " task(s) expired, " + escalated + " alert(s) escalated, "
-                        + flagged + " delivery(ies) flagged");
+                        + flagged + " delivery(ies) flagged, " + unconfirmed + " unconfirmed crisis(es) alerted");
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Workflow sweep failed; it runs again in " + seconds + " s", e);

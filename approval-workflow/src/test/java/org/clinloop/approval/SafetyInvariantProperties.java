@@ -144,6 +144,34 @@ class SafetyInvariantProperties {
         assertThat(d.ruleNames()).doesNotContain(SafetyRules.SAFETY_NET);
     }
 
+    /**
+     * An approval is a decision taken later than the proposal, so it is checked again in the
+     * context of its own time (the same re-check as a modification): whatever a queued proposal
+     * was, once a contraindication is on record or the step leaves the hard limits, approving the
+     * increase is refused; and an approval the re-check lets through never raises a dose against
+     * one.
+     */
+    @Property(tries = 20_000)
+    void anApprovalThatTheRulesNowBlockIsRefused(@ForAll("cases") Case queued, @ForAll("contexts") DecisionContext now) {
+        ProposedStep step = queued.step();
+        TierDecision check = rules.evaluate(new ProposedStep(step.fromStep(), step.toStep(), 1.0), queued.bounds(),
+                LIMITS, now);
+        List<String> refusals = ApprovalQueue.modificationRefusals(check, step.toStep(), LIMITS);
+        if (refusals.isEmpty()) {
+            assertThat(LIMITS.allows(step.toStep())).isTrue();
+            if (step.change() >= 0 && step.change() != 0) {
+                ClinicalContext k = now.clinical();
+                assertThat(k.pregnant()).as("no increase in pregnancy").isNotEqualTo(Boolean.TRUE);
+                assertThat(k.potassium() == null || k.potassium() <= LIMITS.potassiumMax())
+                        .as("no increase with potassium %s", k.potassium()).isTrue();
+                assertThat(k.egfrDropPercent() == null || k.egfrDropPercent() <= LIMITS.egfrDropMaxPercent())
+                        .as("no increase with eGFR falling %s%%", k.egfrDropPercent()).isTrue();
+            }
+        } else {
+            assertThat(refusals).allSatisfy(r -> assertThat(r).isNotBlank());
+        }
+    }
+
     /** A clinician action on a queued proposal: approve as proposed, choose another step, or reject. */
     record Action(int kind, int chosenStep) {
     }

@@ -2,28 +2,59 @@ package org.clinloop.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import org.clinloop.approval.DecisionQueue;
+import org.clinloop.approval.DecisionWorker;
+import org.clinloop.approval.WorkflowSettings;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** {@code /health/ready}: up once the schema is migrated and the rules and a model are in place. */
+/**
+ * {@code /health/ready}: up once the schema is migrated and the rules and a model are in place,
+ * and while decisions are being made: a decision due for longer than
+ * {@code clinloop.decisions.stall-seconds} means the workers are stalled (down, with the outbox's
+ * figures).
+ */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
 
     @Inject
     ServiceReadiness readiness;
+    @Inject
+    DecisionQueue decisions;
+    @Inject
+    DecisionWorker worker;
+    @Inject
+    WorkflowSettings settings;
+    @Inject
+    Clock clock;
 
     @Override
     public HealthCheckResponse call() {
         boolean up = readiness.ensureReady();
-        var builder = HealthCheckResponse.named("clinloop").status(up);
-        if (up) {
-            builder.withData("schema", String.join(",", readiness.schema()))
-                    .withData("rules", readiness.rulesVersion());
-        } else {
-            builder.withData("problem", String.valueOf(readiness.problem()));
+        var builder = HealthCheckResponse.named("clinloop");
+        if (!up) {
+            return builder.down().withData("problem", String.valueOf(readiness.problem())).build();
         }
-        return builder.build();
+        builder.withData("schema", String.join(",", readiness.schema())).withData("rules", readiness.rulesVersion());
+        Instant now = clock.instant();
+        DecisionQueue.Depth depth;
+        try {
+            depth = decisions.depth();
+        } catch (RuntimeException e) {
+            return builder.down().withData("problem", "the decision outbox cannot be read: " + e.getMessage()).build();
+        }
+        boolean stalled = depth.stalled(now, settings.stallAfter());
+        builder.withData("decisionsPendingPatients", depth.patientsDue())
+                .withData("decisionsOldestPendingSeconds", depth.oldestAge(now).toSeconds());
+        if (stalled) {
+            builder.withData("problem", "decision workers stalled: a decision has been due since " + depth.oldestDue()
+                    + " (more than " + settings.stallAfter().toSeconds() + " s); last failure on this instance: "
+                    + worker.lastFailure());
+        }
+        return builder.status(!stalled).build();
     }
 }

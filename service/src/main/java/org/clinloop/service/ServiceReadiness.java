@@ -39,6 +39,8 @@ public class ServiceReadiness {
     @Inject
     org.clinloop.ingest.ProfileCheck profiles;
     @Inject
+    org.clinloop.approval.DecisionWorker decisionWorker;
+    @Inject
     @ConfigProperty(name = "clinloop.model.bootstrap-seed", defaultValue = "20261123")
     long bootstrapSeed;
 
@@ -66,6 +68,7 @@ public class ServiceReadiness {
             profiles.warmUp();
             ready = true;
             problem = null;
+            decisionWorker.start(); // the outbox's tables exist now
         } catch (RuntimeException | java.sql.SQLException e) {
             problem = e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.log(Level.SEVERE, "ClinLoop is not ready: " + problem, e);

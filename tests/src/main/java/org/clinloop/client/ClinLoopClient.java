@@ -58,6 +58,13 @@ public final class ClinLoopClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** POST with extra headers (e.g. Prefer: return=OperationOutcome). */
+    public Reply post(String path, String token, String contentType, String body, java.util.Map<String, String> headers) {
+        HttpRequest.Builder b = request(path, token).header("Content-Type", contentType);
+        headers.forEach(b::header);
+        return send(b.POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     public Reply put(String path, String token, String contentType, String body) {
         return send(request(path, token).header("Content-Type", contentType)
                 .PUT(HttpRequest.BodyPublishers.ofString(body)).build());

@@ -37,16 +37,20 @@ public class OutboxStore {
     }
 
     /**
-     * Marks the patient due (not before {@code notBefore}, unless already due sooner) and records
-     * the reading as pending; false when the patient has no queue row (no regimen, nothing to decide).
-     * The UPDATE comes first: it locks the patient's queue row until the reading commits.
+     * Records the reading as pending and marks its patient due: at once, or, if the reading was
+     * measured within the quiet period of the patient's last proposal, when that period ends.
+     * False when the patient has no queue row (no regimen, nothing to decide). The UPDATE comes
+     * first: it takes the patient's queue row lock until the reading commits, and it weighs the
+     * quiet period under that lock, so a reading racing a decision sees the decision's result.
      */
-    public boolean enqueue(String patientId, String observationId, Instant effective, Instant now, Instant notBefore) {
+    public boolean enqueue(String patientId, String observationId, Instant effective, Instant now) {
+        String due = "CASE WHEN quiet_until IS NOT NULL AND quiet_until > ?2 AND ?3 < quiet_reading_until"
+                + " THEN quiet_until ELSE ?2 END";
         int updated = em.createNativeQuery("UPDATE decision_queue SET pending_readings = pending_readings + 1,"
                         + " pending_since = COALESCE(pending_since, ?2),"
-                        + " due_at = CASE WHEN due_at IS NULL OR due_at > ?3 THEN ?3 ELSE due_at END"
-                        + " WHERE patient_id = ?1")
-                .setParameter(1, patientId).setParameter(2, now).setParameter(3, notBefore).executeUpdate();
+                        + " due_at = CASE WHEN due_at IS NOT NULL AND due_at <= " + due + " THEN due_at ELSE " + due
+                        + " END WHERE patient_id = ?1")
+                .setParameter(1, patientId).setParameter(2, now).setParameter(3, effective).executeUpdate();
         if (updated == 0) {
             return false;
         }
@@ -55,12 +59,6 @@ public class OutboxStore {
                 .setParameter(1, observationId).setParameter(2, patientId).setParameter(3, effective)
                 .setParameter(4, now).executeUpdate();
         return true;
-    }
-
-    /** Makes the patient due no later than {@code at} if readings are pending (a timer, e.g. crisis confirmation). */
-    public void dueBy(String patientId, Instant at) {
-        em.createNativeQuery("UPDATE decision_queue SET due_at = ?2 WHERE patient_id = ?1 AND due_at > ?2")
-                .setParameter(1, patientId).setParameter(2, at).executeUpdate();
     }
 
     /**
@@ -93,34 +91,28 @@ public class OutboxStore {
      * idle until the next reading.
      *
      * @param proposedOn when the reading behind the proposal made was measured, or null when none was made
+     * @param quiet      the quiet period that follows a proposal
      */
-    public void decided(String patientId, List<String> covered, Instant proposedOn) {
+    public void decided(String patientId, List<String> covered, Instant now, Instant proposedOn,
+                        java.time.Duration quiet) {
         for (String id : covered) {
             em.createNativeQuery("DELETE FROM pending_reading WHERE observation_id = ?1").setParameter(1, id)
                     .executeUpdate();
         }
         var update = em.createNativeQuery("UPDATE decision_queue SET due_at = NULL, pending_since = NULL,"
-                        + " pending_readings = 0," + (proposedOn != null ? " last_proposal_reading_at = ?3," : "")
+                        + " pending_readings = 0," + (proposedOn != null ? " last_proposal_at = ?3, quiet_until = ?4, quiet_reading_until = ?5," : "")
                         + " decisions = decisions + 1, readings_decided = readings_decided + ?2 WHERE patient_id = ?1")
                 .setParameter(1, patientId).setParameter(2, covered.size());
         if (proposedOn != null) {
-            update.setParameter(3, proposedOn);
+            update.setParameter(3, now).setParameter(4, now.plus(quiet)).setParameter(5, proposedOn.plus(quiet));
         }
         update.executeUpdate();
-    }
-
-    /** When the reading behind the patient's last proposal was measured, if ever. */
-    public Optional<Instant> lastProposalReading(String patientId) {
-        @SuppressWarnings("unchecked")
-        List<Object> r = em.createNativeQuery("SELECT last_proposal_reading_at FROM decision_queue WHERE patient_id = ?1")
-                .setParameter(1, patientId).getResultList();
-        return r.stream().filter(java.util.Objects::nonNull).findFirst().map(OutboxStore::instant);
     }
 
     /** The patient's round in progress, or empty when nothing is pending. */
     public Optional<DecisionQueue.PatientStatus> status(String patientId) {
         @SuppressWarnings("unchecked")
-        List<Object[]> r = em.createNativeQuery("SELECT pending_readings, pending_since, due_at, last_proposal_reading_at,"
+        List<Object[]> r = em.createNativeQuery("SELECT pending_readings, pending_since, due_at, last_proposal_at,"
                         + " decisions FROM decision_queue WHERE patient_id = ?1")
                 .setParameter(1, patientId).getResultList();
         return r.stream().findFirst().map(row -> new DecisionQueue.PatientStatus(patientId,
@@ -131,10 +123,10 @@ public class OutboxStore {
     /** Patients waiting, readings waiting, the oldest wait's start, decisions and readings decided so far. */
     public DecisionQueue.Depth depth() {
         Object[] r = (Object[]) em.createNativeQuery("SELECT COUNT(due_at), COALESCE(SUM(pending_readings), 0),"
-                + " MIN(pending_since), COALESCE(SUM(decisions), 0), COALESCE(SUM(readings_decided), 0)"
+                + " MIN(pending_since), MIN(due_at), COALESCE(SUM(decisions), 0), COALESCE(SUM(readings_decided), 0)"
                 + " FROM decision_queue").getSingleResult();
         return new DecisionQueue.Depth(((Number) r[0]).longValue(), ((Number) r[1]).longValue(), instant(r[2]),
-                ((Number) r[3]).longValue(), ((Number) r[4]).longValue());
+                instant(r[3]), ((Number) r[4]).longValue(), ((Number) r[5]).longValue());
     }
 
     /** Drivers return TIMESTAMP WITH TIME ZONE as OffsetDateTime, Timestamp or Instant. */
