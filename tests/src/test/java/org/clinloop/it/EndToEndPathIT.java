@@ -190,7 +190,12 @@ class EndToEndPathIT {
         assertThat(issue.get("severity").asText()).isEqualTo("high");
         JsonNode tasks = expect(api.get("/fhir/Task?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200).json();
         tasks.get("entry").forEach(e -> assertThat(e.get("resource").get("priority").asText()).isEqualTo("stat"));
-        assertThat(ruleNames(lastEntry(patient, "TIER_DECIDED"))).contains("Hypertensive crisis");
+        // The first crisis reading's decision queued a task (no AUTO in a crisis); the confirming
+        // reading raised the alert in its own request and waits for the quiet period to be decided.
+        assertThat(ruleNames(lastEntry(patient, "TIER_DECIDED"))).contains("Crisis reading awaiting confirmation");
+        JsonNode pending = expect(api.get("/api/patients/" + patient + "/decisions", clinic.clinician(Clinic.RIVERA)), 200)
+                .json();
+        assertThat(pending.get("pendingReadings").asInt()).isEqualTo(1);
         assertThat(expect(api.get("/fhir/MedicationRequest?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200)
                 .json().get("total").asInt()).as("nothing reaches the patient in a crisis").isZero();
 

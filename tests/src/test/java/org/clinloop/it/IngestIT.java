@@ -70,6 +70,7 @@ class IngestIT {
         assertThat(conditional.body()).contains(first.get("id").asText());
 
         assertThat(search("patient=" + patient).get("total").asInt()).isEqualTo(1);
+        clinic.awaitDecisions(patient); // decisions follow the 201, from the outbox
         assertThat(expect(api.get("/fhir/Task?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200).json()
                 .get("total").asInt()).as("one reading, one decision").isEqualTo(1);
         assertThat(expect(api.get("/api/audit/entries?patient=" + patient + "&type=OBSERVATION_ACCEPTED",
