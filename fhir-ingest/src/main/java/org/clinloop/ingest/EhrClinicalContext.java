@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,25 +21,27 @@ import org.clinloop.recommendation.PatientSignals;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Contraindication data from received Observations: the latest potassium (90 days), the fall of
- * eGFR from its highest value in the year before the latest one, and the latest pregnancy status
- * (280 days); and the model's other signals (see {@link #signals}). Unknown stays unknown (null),
- * never assumed normal.
+ * Contraindication data from received Observations, each with who asserted it, resolved by
+ * {@link Contraindications}: potassium (90 days), the fall of eGFR from its highest value in the
+ * year before (measured for values of the last 90 days), pregnancy status (280 days) and reported
+ * symptoms of low blood pressure (72 hours). Only values from an EHR system or a clinician can
+ * clear a contraindication; a patient's (or one whose sender was never recorded) can only add one.
+ * And the model's other signals (see {@link #signals}). Unknown stays unknown (null), never
+ * assumed normal.
  */
 @ApplicationScoped
 public class EhrClinicalContext implements ClinicalContextSource {
 
-    static final Duration LAB_WINDOW = Duration.ofDays(90);
-    static final Duration EGFR_BASELINE = Duration.ofDays(365);
-    static final Duration PREGNANCY_WINDOW = Duration.ofDays(280);
-    /** A reported symptom of low blood pressure counts for three days. */
-    static final Duration SYMPTOM_WINDOW = Duration.ofHours(72);
+    static final Duration LAB_WINDOW = Contraindications.LAB_WINDOW;
 
     /** Intake reports in this window make adherence known; without any it stays unknown. */
     static final Duration REPORTING_WINDOW = Duration.ofDays(14);
     static final Duration ADHERENCE_WINDOW = Duration.ofDays(7);
     /** MedicationStatement.status codes that say the dose was taken. */
     static final Set<String> TAKEN = Set.of("completed", "active");
+    /** The kinds whose values feed the contraindication and symptom rules. */
+    static final List<ObservationKind> EVIDENCE = List.of(ObservationKind.POTASSIUM, ObservationKind.EGFR,
+            ObservationKind.PREGNANCY_STATUS, ObservationKind.SYMPTOM);
 
     @Inject
     FhirStore store;
@@ -49,21 +52,14 @@ public class EhrClinicalContext implements ClinicalContextSource {
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public ClinicalContext of(String patientId, Instant asOf) {
-        Double potassium = latestLab(patientId, ObservationKind.POTASSIUM, asOf);
-        Double egfrDrop = store.latest(patientId, ObservationKind.EGFR.code(), asOf.minus(LAB_WINDOW))
-                .flatMap(latest -> store.highest(patientId, ObservationKind.EGFR.code(),
-                                latest.effectiveAt().minus(EGFR_BASELINE), latest.effectiveAt())
-                        .filter(baseline -> baseline > 0)
-                        .map(baseline -> 100 * (baseline - latest.valueNumber()) / baseline))
-                .orElse(null);
-        Boolean pregnant = store.latest(patientId, ObservationKind.PREGNANCY_STATUS.code(), asOf.minus(PREGNANCY_WINDOW))
-                .map(o -> ObservationKind.PREGNANT.equals(o.valueCode())).orElse(null);
-        String symptom = store.latestCoded(patientId, ObservationKind.SYMPTOM.code(),
-                        ObservationKind.HYPOTENSION_SYMPTOMS.keySet(), asOf.minus(SYMPTOM_WINDOW))
-                .map(o -> ObservationKind.HYPOTENSION_SYMPTOMS.get(o.valueCode()) + " (SNOMED " + o.valueCode() + ") at "
-                        + o.effectiveAt())
-                .orElse(null);
-        return new ClinicalContext(pregnant, potassium, egfrDrop, symptom);
+        List<LabEvidence> evidence = new ArrayList<>();
+        for (ObservationKind kind : EVIDENCE) {
+            for (FhirStore.SourcedValue v : store.sourcedValues(patientId, kind.code(),
+                    asOf.minus(Contraindications.lookBack(kind)))) {
+                evidence.add(new LabEvidence(kind, v.measured(), v.value(), v.code(), ObservationSource.byCode(v.source())));
+            }
+        }
+        return new Contraindications(evidence).at(asOf);
     }
 
     /**

@@ -155,10 +155,14 @@ public class ObservationIntake {
         });
     }
 
+    /**
+     * @param observation what will be stored: the sender's resource with ClinLoop's source tag
+     * @param source      who asserts it, from the sender's token
+     */
     private record Checked(Observation observation, String id, ObservationRules.Checked result, int index,
-                           List<InputProblem> warnings) {
+                           List<InputProblem> warnings, ObservationSource source) {
         Checked at(int i) {
-            return new Checked(observation, id, result, i, warnings);
+            return new Checked(observation, id, result, i, warnings, source);
         }
 
         Instant effective() {
@@ -169,6 +173,15 @@ public class ObservationIntake {
     private Checked check(Observation observation, Actor actor, String prefix) {
         String id = UUID.randomUUID().toString();
         ObservationRules.Checked result = ObservationRules.check(observation, id, clock.instant());
+        // Who asserts it is settled first: a kind this sender may not assert is refused whatever else is wrong.
+        Optional<ObservationSource> source = result.patientId() == null ? Optional.empty()
+                : ObservationSource.of(actor, result.patientId(), patients);
+        if (source.isPresent() && result.kind() != null) {
+            Optional<InputProblem> refused = refusal(result.kind(), source.get(), actor);
+            if (refused.isPresent()) {
+                throw new AssertionRefusedException(InputProblem.under(prefix, List.of(refused.get())));
+            }
+        }
         List<InputProblem> problems = new ArrayList<>(result.problems());
         if (result.patientId() != null && !patients.knows(result.patientId())) {
             problems.add(new InputProblem("Observation.subject", "not-found",
@@ -217,7 +230,38 @@ public class ObservationIntake {
             throw new InvalidInputException(InputProblem.under(prefix, problems));
         }
         requireSubmitter(actor, result.patientId());
-        return new Checked(observation, id, result, 0, InputProblem.under(prefix, warnings));
+        ObservationSource from = source.orElseThrow(() -> new AccessRefusedException(actor.id()
+                + " may not submit or see readings of patient " + result.patientId() + "."));
+        return new Checked(marked(observation, from), id, result, 0, InputProblem.under(prefix, warnings), from);
+    }
+
+    /**
+     * Why {@code source} may not assert an observation of {@code kind}, or empty when it may
+     * ({@link ObservationKind#assertableBy}).
+     */
+    static Optional<InputProblem> refusal(ObservationKind kind, ObservationSource source, Actor actor) {
+        if (kind.assertableBy(source)) {
+            return Optional.empty();
+        }
+        return Optional.of(new InputProblem("Observation.code", "forbidden", "expected " + kind.name().toLowerCase()
+                + " (LOINC " + kind.code() + ") from " + kind.sources().stream().map(ObservationSource::display)
+                .reduce((a, b) -> a + " or " + b).orElse("nobody") + ", found one sent by " + actor.id() + " as "
+                + source.code() + (kind.assertableBy(ObservationSource.PATIENT) ? ""
+                : ": a patient may report symptoms and send vital signs, not labs or pregnancy status")));
+    }
+
+    /**
+     * The resource as it will be stored: the sender's, with one {@code meta.tag} of
+     * {@link ObservationSource#TAG_SYSTEM} saying who asserted it. This tag is the one way ClinLoop
+     * marks the source on the resource (a patient-entered blood pressure reads {@code patient} /
+     * "patient-entered"), so whoever reads the Observation sees it; a tag of that system sent by
+     * the sender is replaced, never believed.
+     */
+    static Observation marked(Observation observation, ObservationSource source) {
+        Observation copy = observation.copy();
+        copy.getMeta().getTag().removeIf(t -> ObservationSource.TAG_SYSTEM.equals(t.getSystem()));
+        copy.getMeta().addTag(ObservationSource.TAG_SYSTEM, source.code(), source.display());
+        return copy;
     }
 
     private Accepted store(Checked c, Actor actor) {
@@ -237,12 +281,13 @@ public class ObservationIntake {
         store.saveObservation(new ObservationRow(c.id, patientId, kind.code(), stored.getStatus().toCode(), c.effective(),
                 reading, m == null ? null : m.value(), kind.unit(), m == null ? null : m.code(),
                 ident == null ? null : ident.hasSystem() ? ident.getSystem() : "", ident == null ? null : ident.getValue(), device, now, actor.id(),
-                json));
+                json, c.source().code()));
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("observation", c.id);
         detail.put("kind", kind.name());
         detail.put("code", ObservationRules.LOINC + "|" + kind.code());
         detail.put("effective", c.effective().toString());
+        detail.put("source", c.source().code());
         if (reading != null) {
             detail.put("systolic", reading.systolic());
             detail.put("diastolic", reading.diastolic());

@@ -1,6 +1,7 @@
 package org.clinloop.approval.internal;
 
 import java.util.Locale;
+import org.clinloop.approval.ClinicalContext;
 import org.clinloop.approval.DecisionContext;
 import org.clinloop.approval.ProtocolLimits;
 import org.clinloop.approval.SafetyBounds;
@@ -22,6 +23,7 @@ public final class ContextFact {
     private final boolean egfrFalling;
     private final double egfrDropPercent;
     private final String hypotensionSymptom;
+    private final ClinicalContext.Provenance provenance;
 
     public ContextFact(DecisionContext c, ProtocolLimits limits) {
         this.crisis = c.reading().isHypertensiveCrisis();
@@ -38,6 +40,31 @@ public final class ContextFact {
         this.egfrDropPercent = c.clinical().egfrDropPercent() == null ? Double.NaN : c.clinical().egfrDropPercent();
         this.egfrFalling = c.clinical().egfrDropPercent() != null && c.clinical().egfrDropPercent() > limits.egfrDropMaxPercent();
         this.hypotensionSymptom = c.clinical().hypotensionSymptom();
+        this.provenance = c.clinical().provenance();
+    }
+
+    /** Who asserted the pregnancy status, for the rules' reasons. */
+    public String getPregnancySource() {
+        return said(provenance.pregnant());
+    }
+
+    /** Who asserted the potassium value, for the rules' reasons. */
+    public String getPotassiumSource() {
+        return said(provenance.potassium());
+    }
+
+    /** Who asserted the eGFR value the fall is measured to, for the rules' reasons. */
+    public String getEgfrSource() {
+        return said(provenance.egfrDropPercent());
+    }
+
+    /** Who reported the symptom, for the rules' reasons. */
+    public String getHypotensionSymptomSource() {
+        return said(provenance.hypotensionSymptom());
+    }
+
+    private static String said(String source) {
+        return source == null ? "source not recorded" : source;
     }
 
     public boolean isCrisis() {

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import org.clinloop.approval.Roles;
 import org.clinloop.audit.Actor;
+import org.clinloop.ingest.AssertionRefusedException;
 import org.clinloop.ingest.InvalidInputException;
 import org.clinloop.ingest.ObservationIntake;
 import org.clinloop.ingest.ObservationRules;
@@ -92,9 +93,10 @@ public class ObservationProvider implements IResourceProvider {
             }
             return outcome;
         } catch (InvalidInputException e) {
-            String subject = observation.getSubject().getReference();
-            intake.recordRejection(actor, subject != null && subject.startsWith("Patient/")
-                    ? subject.substring(8) : null, e.problems());
+            intake.recordRejection(actor, subject(observation), e.problems());
+            throw e;
+        } catch (AssertionRefusedException e) {
+            intake.recordRejection(actor, subject(observation), e.problems());
             throw e;
         } catch (RuntimeException e) {
             // Two senders raced with the same identifier: the unique index refused the second.
@@ -104,6 +106,11 @@ public class ObservationProvider implements IResourceProvider {
             }
             throw e;
         }
+    }
+
+    private static String subject(Observation observation) {
+        String subject = observation.getSubject().getReference();
+        return subject != null && subject.startsWith("Patient/") ? subject.substring(8) : null;
     }
 
     private static MethodOutcome existing(Observation stored) {

@@ -18,6 +18,7 @@ import java.util.logging.Logger;
 import org.clinloop.approval.AccessRefusedException;
 import org.clinloop.approval.BoundsRefusedException;
 import org.clinloop.approval.UnknownResourceException;
+import org.clinloop.ingest.AssertionRefusedException;
 import org.clinloop.ingest.InputProblem;
 import org.clinloop.ingest.InvalidInputException;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -48,6 +49,9 @@ public class OutcomeTranslator {
         if (e instanceof BoundsRefusedException refused) {
             return new UnprocessableEntityException(fhir, outcome(refused.violations().stream()
                     .map(v -> new InputProblem(null, "business-rule", v)).toList()));
+        }
+        if (e instanceof AssertionRefusedException refused) {
+            return new ForbiddenOperationException(refused.getMessage(), outcome(refused.problems()));
         }
         if (e instanceof AccessRefusedException refused) {
             return new ForbiddenOperationException(refused.getMessage());

@@ -20,6 +20,7 @@ import org.clinloop.approval.AccessRefusedException;
 import org.clinloop.approval.Roles;
 import org.clinloop.approval.UnknownResourceException;
 import org.clinloop.audit.Actor;
+import org.clinloop.ingest.AssertionRefusedException;
 import org.clinloop.ingest.InputProblem;
 import org.clinloop.ingest.InvalidInputException;
 import org.clinloop.ingest.ObservationIntake;
@@ -84,6 +85,9 @@ public class TransactionProvider {
         } catch (InvalidInputException e) {
             intake.recordRejection(actor, null, e.problems());
             throw e;
+        } catch (AssertionRefusedException e) {
+            intake.recordRejection(actor, null, e.problems());
+            throw e;
         }
         Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
         for (TransactionIntake.EntryOutcome o : outcomes) {
@@ -134,6 +138,10 @@ public class TransactionProvider {
                 List<InputProblem> problems = InputProblem.under(InputProblem.entry(i), refused.problems());
                 intake.recordRejection(actor, subject(obs), problems);
                 failed(response, "422 Unprocessable Entity", OutcomeTranslator.outcome(problems));
+            } catch (AssertionRefusedException refused) {
+                List<InputProblem> problems = InputProblem.under(InputProblem.entry(i), refused.problems());
+                intake.recordRejection(actor, subject(obs), problems);
+                failed(response, "403 Forbidden", OutcomeTranslator.outcome(problems));
             } catch (AccessRefusedException refused) {
                 failed(response, "403 Forbidden", single(OperationOutcome.IssueType.FORBIDDEN, refused.getMessage()));
             } catch (UnknownResourceException unknown) {

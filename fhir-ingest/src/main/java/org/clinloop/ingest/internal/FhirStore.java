@@ -213,33 +213,29 @@ public class FhirStore {
     }
 
     /**
-     * The latest observation of a code whose coded value is one of {@code values}, measured since
-     * {@code since}. The values are code constants (letters, digits, '.', '-'), written into the
-     * query as literals: a collection parameter would make Hibernate render the SQL again on every
-     * call.
+     * A stored value with who asserted it.
+     *
+     * @param measured its effective time
+     * @param value    the value in its kind's unit, or null
+     * @param code     its coded value, or null
+     * @param source   an {@code ObservationSource} code
      */
-    public Optional<ObservationRow> latestCoded(String patientId, String code, java.util.Collection<String> values,
-                                                Instant since) {
-        StringBuilder in = new StringBuilder();
-        for (String v : new java.util.TreeSet<>(values)) {
-            if (!v.matches("[A-Za-z0-9.\\-]+")) {
-                throw new IllegalArgumentException("Expected a code constant, found " + v + ".");
-            }
-            in.append(in.length() == 0 ? "'" : ", '").append(v).append('\'');
-        }
-        return em.createQuery("select o from ObservationRow o where o.patientId = :p and o.code = :c"
-                        + " and o.valueCode in (" + in + ") and o.effectiveAt >= :since order by o.effectiveAt desc",
-                        ObservationRow.class)
-                .setParameter("p", patientId).setParameter("c", code)
-                .setParameter("since", since).setHint(READ_ONLY, true).setMaxResults(1).getResultList().stream().findFirst();
+    public record SourcedValue(Instant measured, Double value, String code, String source) {
     }
 
-    /** The highest value of a code for a patient measured in [from, to]. */
-    public Optional<Double> highest(String patientId, String code, Instant from, Instant to) {
-        return Optional.ofNullable(em.createQuery("select max(o.valueNumber) from ObservationRow o where o.patientId = :p"
-                        + " and o.code = :c and o.effectiveAt >= :from and o.effectiveAt <= :to", Double.class)
-                .setParameter("p", patientId).setParameter("c", code).setParameter("from", from).setParameter("to", to)
-                .getSingleResult());
+    /**
+     * Every observation of a code for a patient measured since {@code since}, with its source, oldest
+     * first: four columns, not the stored resources.
+     */
+    public List<SourcedValue> sourcedValues(String patientId, String code, Instant since) {
+        return em.createQuery("select o.effectiveAt, o.valueNumber, o.valueCode, o.source from ObservationRow o"
+                        + " where o.patientId = :p and o.code = :c and o.effectiveAt >= :since order by o.effectiveAt",
+                        Object[].class)
+                .setParameter("p", patientId).setParameter("c", code).setParameter("since", since)
+                .getResultList().stream()
+                .map(r -> new SourcedValue((Instant) r[0], r[1] == null ? null : ((Number) r[1]).doubleValue(),
+                        (String) r[2], (String) r[3]))
+                .toList();
     }
 
     /** The mean value of a code for a patient measured in (from, to], if any was. */

@@ -47,6 +47,9 @@ public class ObservationRow {
     private String identifierValue;
     @Column(name = "device_id")
     private String deviceId;
+    /** Who asserted it ({@code ObservationSource.code()}); rows from before ingest V4 say {@code unknown}. */
+    @Column(name = "source")
+    private String source;
 
     protected ObservationRow() {
     }
@@ -56,11 +59,12 @@ public class ObservationRow {
      * @param reading   the blood-pressure values, or null for another kind
      * @param value     the value in {@code unit}, or null
      * @param valueCode a coded value, or null
+     * @param source    who asserted it, an {@code ObservationSource} code
      */
     public ObservationRow(String id, String patientId, String code, String status, Instant effective,
                           BloodPressureReading reading, Double value, String unit, String valueCode,
                           String identifierSystem, String identifierValue, String deviceId, Instant receivedAt,
-                          String receivedFrom, String resourceJson) {
+                          String receivedFrom, String resourceJson, String source) {
         this.id = id;
         this.patientId = patientId;
         this.code = code;
@@ -78,6 +82,12 @@ public class ObservationRow {
         this.receivedFrom = receivedFrom;
         this.versionId = 1;
         this.resourceJson = resourceJson;
+        this.source = java.util.Objects.requireNonNull(source, "The source of an observation is required.");
+    }
+
+    /** Who asserted it, an {@code ObservationSource} code. */
+    public String source() {
+        return source;
     }
 
     public String code() {
