@@ -164,7 +164,7 @@ public final class IngestLoad {
             for (int c : bundle ? bundleLevels : levels) {
                 String kind = bundle ? "bundle" : "single";
                 Result base = LoadStep.measure("baseline " + kind, c, seconds,
-                        bundle ? load.baselineBundle() : load.baselineSingle(), -1);
+                        bundle ? load.baselineBundle(c) : load.baselineSingle(c), -1);
                 print(base, -1);
                 // The two servers are measured back to back at each level rather than one after the other over
                 // the whole run: the load on this shared machine drifts over minutes (other builds, PostgreSQL
@@ -177,7 +177,7 @@ public final class IngestLoad {
                         : step++ % 2 == 0 ? new Server[] {clinloop, peer} : new Server[] {peer, clinloop};
                 for (Server s : order) {
                     Result r = LoadStep.measure(s.name() + " " + kind, c, seconds,
-                            bundle ? load.bundle(s) : load.single(s), s.pid());
+                            bundle ? load.bundle(s, c) : load.single(s, c), s.pid());
                     print(r, LoadStep.settle(SETTLE_SECONDS, pid, peerPid));
                     pair[s == clinloop ? 0 : 1] = r;
                 }
@@ -221,15 +221,21 @@ public final class IngestLoad {
         }
     }
 
-    /** Worker w's patients are w * 16 … w * 16 + 15; it sends to them in turn. */
-    static int patientOf(int worker, long seq) {
-        return worker * PATIENTS_PER_WORKER + (int) (seq % PATIENTS_PER_WORKER);
+    /**
+     * At concurrency c, worker w sends to patients w, w + c, w + 2c, … in turn: no two workers of a step
+     * share a patient (a patient's decisions are serialized), and every step spreads over all patients,
+     * so a fast server at c=1 does not use up one worker's few patients' reading times.
+     */
+    int patientOf(int worker, int concurrency, long seq) {
+        int mine = (patients.size() - worker + concurrency - 1) / concurrency;
+        return worker + concurrency * (int) (seq % mine);
     }
 
     Instant at(AtomicLongArray clock, int patient) {
         Instant t = start.plus(SPACING.multipliedBy(clock.incrementAndGet(patient)));
         if (t.isAfter(Instant.now())) {
-            throw new IllegalStateException("Ran out of past for readings " + SPACING + " apart; use shorter steps.");
+            throw new LoadStep.Exhausted("ran out of past for readings " + SPACING + " apart for " + patients.get(patient)
+                    + "; use shorter steps");
         }
         return t;
     }
@@ -241,19 +247,19 @@ public final class IngestLoad {
         return FhirJson.bloodPressure(patient, at, systolic, diastolic);
     }
 
-    Unit single(Server s) {
+    Unit single(Server s, int concurrency) {
         return (w, seq) -> {
-            int p = patientOf(w, seq);
+            int p = patientOf(w, concurrency, seq);
             String body = reading(patients.get(p), at(s.clock(), p), seq).toString();
             return send(s, "/Observation", body, 1, false);
         };
     }
 
-    Unit bundle(Server s) {
+    Unit bundle(Server s, int concurrency) {
         return (w, seq) -> {
             List<ObjectNode> entries = new ArrayList<>(BUNDLE);
             for (int i = 0; i < BUNDLE; i++) {
-                int p = patientOf(w, seq);
+                int p = patientOf(w, concurrency, seq);
                 entries.add(reading(patients.get(p), at(s.clock(), p), seq * BUNDLE + i));
             }
             return send(s, "", FhirJson.transaction(entries).toString(), BUNDLE, true);
@@ -300,9 +306,9 @@ public final class IngestLoad {
         return observations;
     }
 
-    Unit baselineSingle() {
+    Unit baselineSingle(int concurrency) {
         return (w, seq) -> {
-            int p = patientOf(w, seq);
+            int p = patientOf(w, concurrency, seq);
             String json = reading(patients.get(p), baselineAt(p), seq).toString();
             IParser parser = FHIR.newJsonParser();
             Observation o = parser.parseResource(Observation.class, json);
@@ -312,11 +318,11 @@ public final class IngestLoad {
         };
     }
 
-    Unit baselineBundle() {
+    Unit baselineBundle(int concurrency) {
         return (w, seq) -> {
             List<ObjectNode> entries = new ArrayList<>(BUNDLE);
             for (int i = 0; i < BUNDLE; i++) {
-                int p = patientOf(w, seq);
+                int p = patientOf(w, concurrency, seq);
                 entries.add(reading(patients.get(p), baselineAt(p), seq * BUNDLE + i));
             }
             IParser parser = FHIR.newJsonParser();

@@ -24,6 +24,13 @@ final class LoadStep {
         int run(int worker, long seq) throws Exception;
     }
 
+    /** Thrown by a unit that cannot make another request (its workload is used up): its worker stops. */
+    static final class Exhausted extends RuntimeException {
+        Exhausted(String message) {
+            super(message);
+        }
+    }
+
     record Result(String name, int concurrency, long requests, long observations, double seconds, long p50Micros,
                   long p99Micros, long errors, long maxRssKb) {
         double obsPerSecond() {
@@ -75,6 +82,11 @@ final class LoadStep {
                             if (n[0] < mine.length) {
                                 mine[n[0]++] = (System.nanoTime() - t0) / 1000;
                             }
+                        } catch (Exhausted e) {
+                            // Counted once and the worker stops, rather than spinning on errors.
+                            errors.incrementAndGet();
+                            System.err.println("worker " + worker + " stopped: " + e.getMessage());
+                            break;
                         } catch (Exception e) {
                             if (errors.incrementAndGet() <= 3) {
                                 System.err.println("error: " + e.getMessage());
