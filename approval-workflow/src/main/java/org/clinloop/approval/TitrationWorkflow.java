@@ -45,6 +45,8 @@ public class TitrationWorkflow {
 
     static final Actor ENGINE = Actor.system("recommendation-engine");
     static final Actor RULES = Actor.system("approval-workflow");
+    /** How far back a decision sees a patient's readings. */
+    static final java.time.Duration HISTORY = java.time.Duration.ofDays(30);
 
     /** What a patient app is told when a first reading is in the crisis range. */
     static final String REMEASURE = "reading at or above 180/120 mm[Hg]: rest for five minutes, then measure again;"
@@ -267,9 +269,6 @@ public class TitrationWorkflow {
         outbox.decided(patientId, coveredIds, now, trigger.effective(), settings.quietPeriod());
         return new WorkflowOutcome(proposalId, rec, decision, taskId, adjustmentId, alerts, null);
     }
-
-    /** How far back a decision sees a patient's readings. */
-    static final java.time.Duration HISTORY = java.time.Duration.ofDays(30);
 
     private SafetyBounds boundsFor(String patientId, Optional<Regimen> regimen) {
         return store.activeBounds(patientId)
