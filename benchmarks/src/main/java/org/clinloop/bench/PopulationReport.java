@@ -95,7 +95,7 @@ record PopulationReport(PopulationSchedule plan, IngestTally tally, List<Sample>
         System.out.printf(Locale.ROOT, "Errors: single %d, Bundle %d; not sent (due over %d s before a client thread"
                         + " was free): single %d, Bundle %d%n", tally.errors(Kind.SINGLE), tally.errors(Kind.BUNDLE),
                 PopulationLoad.LATE_LIMIT.toSeconds(), tally.notSent(Kind.SINGLE), tally.notSent(Kind.BUNDLE));
-        System.out.printf(Locale.ROOT, "Rate: %d of %d readings acknowledged, %.1f readings/s over %.1f s (asked: %.0f/s,"
+        System.out.printf(Locale.ROOT, "Rate: %d of %d readings acknowledged, %.1f readings/s over %.1f s up to the last answer (asked: %.0f/s,"
                         + " %.0f/s in bursts; %.1f/s on average with the bursts)%n", acked, plan.readings,
                 acked / streamEnded, streamEnded, plan.rate, plan.rate * PopulationSchedule.BURST_FACTOR,
                 plan.readings / (double) plan.seconds);
@@ -119,7 +119,7 @@ record PopulationReport(PopulationSchedule plan, IngestTally tally, List<Sample>
         System.out.printf(Locale.ROOT, "Decisions: %.0f during the run, %.3f per acknowledged reading; coalescing ratio"
                         + " (service, all time) %.2f; readings covered by this run's decisions %d of %d acknowledged%n",
                 decisions, acked == 0 ? Double.NaN : decisions / acked, end.coalescing(), lag.readingsCovered(), acked);
-        System.out.printf(Locale.ROOT, "Service resident memory: %s MB at most during the stream, %s MB at the end%n",
+        System.out.printf(Locale.ROOT, "Service resident memory: %s MB at most (scraped each second from the stream to the drain), %s MB at the end%n",
                 maxRssKb < 0 ? "n/a" : String.valueOf(maxRssKb / 1024), end.rssKb() < 0 ? "n/a"
                         : String.valueOf(end.rssKb() / 1024));
         boolean lost = stored < acked;
