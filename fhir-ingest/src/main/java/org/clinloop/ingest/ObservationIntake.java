@@ -282,25 +282,8 @@ public class ObservationIntake {
                 reading, m == null ? null : m.value(), kind.unit(), m == null ? null : m.code(),
                 ident == null ? null : ident.hasSystem() ? ident.getSystem() : "", ident == null ? null : ident.getValue(), device, now, actor.id(),
                 json, c.source().code()));
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("observation", c.id);
-        detail.put("kind", kind.name());
-        detail.put("code", ObservationRules.LOINC + "|" + kind.code());
-        detail.put("effective", c.effective().toString());
-        detail.put("source", c.source().code());
-        if (reading != null) {
-            detail.put("systolic", reading.systolic());
-            detail.put("diastolic", reading.diastolic());
-        } else if (m.value() != null) {
-            detail.put("value", m.value());
-        } else {
-            detail.put("valueCode", m.code());
-        }
-        detail.put("unit", String.valueOf(kind.unit()));
-        detail.put("resourceHash", Fingerprints.sha256Hex(json.getBytes(StandardCharsets.UTF_8)));
-        if (!c.warnings().isEmpty()) {
-            detail.put("warnings", c.warnings().stream().map(w -> w.expression() + ": " + w.message()).toList());
-        }
+        Map<String, Object> detail = acceptedDetail(c.id, kind, c.effective(), c.source(), reading, m, json,
+                c.warnings());
         audit.append(AuditEvent.of(AuditEventType.OBSERVATION_ACCEPTED, actor, patientId, detail));
 
         TitrationWorkflow.Receipt receipt = null;
@@ -316,6 +299,32 @@ public class ObservationIntake {
             return new Accepted(stored, receipt, true, notes);
         }
         return new Accepted(stored, receipt, true, c.warnings());
+    }
+
+    /** What OBSERVATION_ACCEPTED records about a stored reading. */
+    static Map<String, Object> acceptedDetail(String id, ObservationKind kind, Instant effective, ObservationSource source,
+                                              BloodPressureReading reading, Measurement m, String json,
+                                              List<InputProblem> warnings) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("observation", id);
+        detail.put("kind", kind.name());
+        detail.put("code", ObservationRules.LOINC + "|" + kind.code());
+        detail.put("effective", effective.toString());
+        detail.put("source", source.code());
+        if (reading != null) {
+            detail.put("systolic", reading.systolic());
+            detail.put("diastolic", reading.diastolic());
+        } else if (m.value() != null) {
+            detail.put("value", m.value());
+        } else {
+            detail.put("valueCode", m.code());
+        }
+        detail.put("unit", String.valueOf(kind.unit()));
+        detail.put("resourceHash", Fingerprints.sha256Hex(json.getBytes(StandardCharsets.UTF_8)));
+        if (!warnings.isEmpty()) {
+            detail.put("warnings", warnings.stream().map(w -> w.expression() + ": " + w.message()).toList());
+        }
+        return detail;
     }
 
     /** The unit, code or system of a value quantity (the vital-signs profiles fix them). */
