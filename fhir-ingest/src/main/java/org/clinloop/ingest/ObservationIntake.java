@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.clinloop.approval.AccessRefusedException;
+import org.clinloop.approval.ReadingRecorded;
 import org.clinloop.approval.Roles;
 import org.clinloop.approval.TitrationWorkflow;
 import org.clinloop.approval.UnknownResourceException;
@@ -282,9 +283,8 @@ public class ObservationIntake {
                 reading, m == null ? null : m.value(), kind.unit(), m == null ? null : m.code(),
                 ident == null ? null : ident.hasSystem() ? ident.getSystem() : "", ident == null ? null : ident.getValue(), device, now, actor.id(),
                 json, c.source().code()));
-        Map<String, Object> detail = acceptedDetail(c.id, kind, c.effective(), c.source(), reading, m, json,
-                c.warnings());
-        audit.append(AuditEvent.of(AuditEventType.OBSERVATION_ACCEPTED, actor, patientId, detail));
+        audit.append(AuditEvent.of(ReadingRecorded.TYPE, actor, patientId,
+                accepted(c.id, kind, c.effective(), c.source(), reading, m, json, c.warnings()).toDetail()));
 
         TitrationWorkflow.Receipt receipt = null;
         if (reading != null) {
@@ -302,29 +302,14 @@ public class ObservationIntake {
     }
 
     /** What OBSERVATION_ACCEPTED records about a stored reading. */
-    static Map<String, Object> acceptedDetail(String id, ObservationKind kind, Instant effective, ObservationSource source,
-                                              BloodPressureReading reading, Measurement m, String json,
-                                              List<InputProblem> warnings) {
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("observation", id);
-        detail.put("kind", kind.name());
-        detail.put("code", ObservationRules.LOINC + "|" + kind.code());
-        detail.put("effective", effective.toString());
-        detail.put("source", source.code());
-        if (reading != null) {
-            detail.put("systolic", reading.systolic());
-            detail.put("diastolic", reading.diastolic());
-        } else if (m.value() != null) {
-            detail.put("value", m.value());
-        } else {
-            detail.put("valueCode", m.code());
-        }
-        detail.put("unit", String.valueOf(kind.unit()));
-        detail.put("resourceHash", Fingerprints.sha256Hex(json.getBytes(StandardCharsets.UTF_8)));
-        if (!warnings.isEmpty()) {
-            detail.put("warnings", warnings.stream().map(w -> w.expression() + ": " + w.message()).toList());
-        }
-        return detail;
+    static ReadingRecorded accepted(String id, ObservationKind kind, Instant effective, ObservationSource source,
+                                    BloodPressureReading reading, Measurement m, String json,
+                                    List<InputProblem> warnings) {
+        ReadingRecorded.Value value = reading != null ? new ReadingRecorded.Pressure(reading.systolic(), reading.diastolic())
+                : m.value() != null ? new ReadingRecorded.Quantity(m.value()) : new ReadingRecorded.Coded(m.code());
+        return ReadingRecorded.accepted(id, kind.name(), ObservationRules.LOINC + "|" + kind.code(), effective,
+                source.code(), value, kind.unit(), Fingerprints.sha256Hex(json.getBytes(StandardCharsets.UTF_8)),
+                warnings.stream().map(w -> w.expression() + ": " + w.message()).toList());
     }
 
     /** The unit, code or system of a value quantity (the vital-signs profiles fix them). */
