@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.clinloop.approval.internal.WorkflowStore;
 import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEntry;
@@ -19,10 +21,10 @@ import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
 import org.clinloop.audit.AuditQuery;
-import org.clinloop.audit.EntryCodec;
 import org.clinloop.recommendation.BloodPressureReading;
 import org.clinloop.recommendation.Direction;
 import org.clinloop.recommendation.ModelRegistry;
+import org.clinloop.recommendation.ProposalRecorded;
 import org.clinloop.recommendation.Recommender;
 import org.clinloop.recommendation.TitrationFeatures;
 import org.clinloop.recommendation.TitrationModel;
@@ -74,69 +76,73 @@ public class DecisionReplay {
     }
 
     @Transactional
-    @SuppressWarnings("unchecked")
     public Report replay(String proposalId, Actor actor) {
         if (!actor.hasRole(Roles.COMPLIANCE_OFFICER)) {
             throw new AccessRefusedException("Expected a compliance officer to replay decisions, found " + actor.id() + ".");
         }
         String patient = store.proposalPatient(proposalId)
                 .orElseThrow(() -> new UnknownResourceException("No proposal " + proposalId + "."));
-        Map<String, Object> proposal = detail(patient, AuditEventType.PROPOSAL_MADE, "proposal", proposalId);
-        Map<String, Object> decision = detail(patient, AuditEventType.TIER_DECIDED, "proposal", proposalId);
-        String observation = (String) proposal.get("observation");
-        Map<String, Object> reading = detail(patient, AuditEventType.OBSERVATION_ACCEPTED, "observation", observation);
+        ProposalRecorded proposal = newest(patient, ProposalRecorded.TYPE, ProposalRecorded::fromEntry,
+                p -> proposalId.equals(p.proposalId()), "proposal " + proposalId);
+        TierRecorded decision = newest(patient, TierRecorded.TYPE, TierRecorded::fromEntry,
+                t -> proposalId.equals(t.proposalId()), "proposal " + proposalId);
+        String observation = proposal.observationId();
+        if (observation == null) {
+            throw new UnknownResourceException("Proposal " + proposalId + " names no triggering observation; the"
+                    + " decision cannot be replayed.");
+        }
+        ReadingRecorded reading = newest(patient, ReadingRecorded.TYPE, ReadingRecorded::fromEntry,
+                r -> observation.equals(r.observationId()), "observation " + observation);
         List<String> differences = new ArrayList<>();
 
         // The model, from the recorded feature values.
-        Map<String, Object> model = (Map<String, Object>) proposal.get("model");
-        String modelId = (String) model.get("id");
+        ProposalRecorded.Model model = proposal.model();
+        String modelId = model.id();
         TitrationModel m = models.load(modelId)
                 .orElseThrow(() -> new UnknownResourceException("Model " + modelId + " is no longer in the registry."));
-        if (!m.version().provenanceHash().equals(model.get("provenanceHash"))) {
-            differences.add("model provenance: recorded " + model.get("provenanceHash") + ", registry has "
+        if (!m.version().provenanceHash().equals(model.provenanceHash())) {
+            differences.add("model provenance: recorded " + model.provenanceHash() + ", registry has "
                     + m.version().provenanceHash());
         }
-        TitrationFeatures features = TitrationFeatures.fromRecorded(proposal);
+        TitrationFeatures features = proposal.titrationFeatures();
         Map<Direction, Double> probabilities = m.probabilities(features);
         Direction direction = Recommender.choose(probabilities);
-        if (!direction.name().equals(proposal.get("direction"))) {
-            differences.add("direction: recorded " + proposal.get("direction") + ", replayed " + direction);
+        if (direction != proposal.direction()) {
+            differences.add("direction: recorded " + proposal.direction() + ", replayed " + direction);
         }
-        Map<String, Object> recordedP = (Map<String, Object>) proposal.get("probabilities");
         for (Direction d : Direction.values()) {
-            double was = ((Number) recordedP.get(d.name())).doubleValue();
-            if (Math.abs(was - probabilities.get(d)) > TOLERANCE) {
+            Double was = proposal.probabilities().get(d);
+            if (was == null || Math.abs(was - probabilities.get(d)) > TOLERANCE) {
                 differences.add("probability of " + d + ": recorded " + was + ", replayed " + probabilities.get(d));
             }
         }
 
         // The rules, of the recorded version, over the recorded bounds, step and reading.
-        String rulesVersion = (String) decision.get("rulesVersion");
+        String rulesVersion = decision.rulesVersion();
         SafetyRules rules = rules(rulesVersion);
-        SafetyBounds bounds = bounds((Map<String, Object>) decision.get("bounds"));
-        int from = ((Number) decision.get("fromStep")).intValue();
-        int steps = ((Number) proposal.get("steps")).intValue();
+        SafetyBounds bounds = decision.bounds();
+        int from = decision.fromStep();
+        int steps = proposal.steps();
         int replayedSteps = m.steps(features, direction);
         if (replayedSteps != steps) {
             differences.add("steps: recorded " + steps + ", replayed " + replayedSteps);
         }
         double probability = probabilities.get(direction);
         ProposedStep step = new ProposedStep(from, from + direction.sign() * steps, probability);
-        BloodPressureReading trigger = new BloodPressureReading(observation,
-                Instant.parse((String) reading.get("effective")), ((Number) reading.get("systolic")).doubleValue(),
-                ((Number) reading.get("diastolic")).doubleValue());
+        BloodPressureReading trigger = reading.bloodPressure().orElseThrow(() -> new UnknownResourceException(
+                "Expected observation " + observation + " to be a blood pressure, found "
+                        + reading.kind().orElse("another kind") + "; the decision cannot be replayed."));
         TierDecision replayed = rules.evaluate(step, bounds, Protocols.require(bounds.protocol()),
-                context(trigger, (Map<String, Object>) decision.get("context")));
-        if (!replayed.tier().name().equals(decision.get("tier"))) {
-            differences.add("tier: recorded " + decision.get("tier") + ", replayed " + replayed.tier());
+                decision.replayContext(trigger));
+        if (replayed.tier() != decision.tier()) {
+            differences.add("tier: recorded " + decision.tier() + ", replayed " + replayed.tier());
         }
-        Set<String> recordedRules = new HashSet<>();
-        ((List<Map<String, Object>>) decision.get("rulesFired")).forEach(f -> recordedRules.add((String) f.get("rule")));
+        Set<String> recordedRules = new HashSet<>(decision.ruleNames());
         if (!recordedRules.equals(new HashSet<>(replayed.ruleNames()))) {
             differences.add("rules fired: recorded " + recordedRules + ", replayed " + replayed.ruleNames());
         }
         Set<String> recordedAlerts = new HashSet<>();
-        ((List<Map<String, Object>>) decision.get("alerts")).forEach(a -> recordedAlerts.add((String) a.get("code")));
+        decision.alerts().forEach(a -> recordedAlerts.add(a.code()));
         Set<String> replayedAlerts = new HashSet<>();
         replayed.alerts().forEach(a -> replayedAlerts.add(a.code()));
         if (!recordedAlerts.equals(replayedAlerts)) {
@@ -144,16 +150,14 @@ public class DecisionReplay {
         }
 
         Map<String, Object> recorded = new LinkedHashMap<>();
-        recorded.put("direction", proposal.get("direction"));
-        recorded.put("probabilities", recordedP);
-        recorded.put("tier", decision.get("tier"));
+        recorded.put("direction", proposal.direction().name());
+        recorded.put("probabilities", byName(proposal.probabilities()));
+        recorded.put("tier", decision.tier().name());
         recorded.put("rulesFired", recordedRules);
         recorded.put("alerts", recordedAlerts);
         Map<String, Object> now = new LinkedHashMap<>();
-        Map<String, Double> p = new LinkedHashMap<>();
-        probabilities.forEach((d, v) -> p.put(d.name(), v));
         now.put("direction", direction.name());
-        now.put("probabilities", p);
+        now.put("probabilities", byName(probabilities));
         now.put("tier", replayed.tier().name());
         now.put("rulesFired", replayed.ruleNames());
         now.put("alerts", replayedAlerts);
@@ -168,33 +172,10 @@ public class DecisionReplay {
         return report;
     }
 
-    /** The recorded decision context; a decision recorded before contexts were kept replays with the reading alone. */
-    @SuppressWarnings("unchecked")
-    static DecisionContext context(BloodPressureReading trigger, Map<String, Object> c) {
-        if (c == null) {
-            return DecisionContext.readingOnly(trigger);
-        }
-        List<BloodPressureReading> readings = new ArrayList<>();
-        for (Map<String, Object> r : (List<Map<String, Object>>) c.get("readings")) {
-            readings.add(new BloodPressureReading((String) r.get("observation"), Instant.parse((String) r.get("effective")),
-                    ((Number) r.get("systolic")).doubleValue(), ((Number) r.get("diastolic")).doubleValue()));
-        }
-        BloodPressureReading self = readings.stream().filter(r -> r.equals(trigger)).findFirst().orElse(trigger);
-        Map<String, Object> a = (Map<String, Object>) c.get("autonomy");
-        AutonomyState autonomy = new AutonomyState(((Number) a.get("consecutiveApprovals")).intValue(),
-                ((Number) a.get("required")).intValue(), (Boolean) a.get("earned"));
-        String last = (String) c.get("lastAutoChange");
-        AutoChangeHistory changes = new AutoChangeHistory("null".equals(last) ? null : Instant.parse(last),
-                ((Number) c.get("autoChangesLast30Days")).intValue());
-        Map<String, Object> k = (Map<String, Object>) c.get("clinical");
-        ClinicalContext clinical = new ClinicalContext(nullable(k.get("pregnant"), Boolean::valueOf),
-                nullable(k.get("potassium"), Double::valueOf), nullable(k.get("egfrDropPercent"), Double::valueOf),
-                nullable(k.get("hypotensionSymptom"), s -> s));
-        return new DecisionContext(self, readings, autonomy, changes, clinical, Instant.parse((String) c.get("now")));
-    }
-
-    private static <T> T nullable(Object v, java.util.function.Function<String, T> parse) {
-        return v == null || "null".equals(v) ? null : parse.apply(v.toString());
+    private static Map<String, Double> byName(Map<Direction, Double> probabilities) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        probabilities.forEach((d, v) -> out.put(d.name(), v));
+        return out;
     }
 
     private SafetyRules rules(String version) {
@@ -205,26 +186,16 @@ public class DecisionReplay {
                 new UnknownResourceException("Rule set " + v + " was never stored; the decision cannot be replayed."))));
     }
 
-    /** The detail of the newest audit entry of {@code type} about {@code patient} whose {@code key} is {@code value}. */
-    private Map<String, Object> detail(String patient, AuditEventType type, String key, String value) {
+    /** The newest audit entry of {@code type} about {@code patient}, as its record, that {@code matches}. */
+    private <R> R newest(String patient, AuditEventType type, Function<AuditEntry, R> parse, Predicate<R> matches,
+                         String what) {
         for (AuditEntry e : audit.read(new AuditQuery(patient, type, 1000))) {
-            Map<String, Object> d = EntryCodec.parseDetail(e.detailJson());
-            if (value.equals(d.get(key))) {
-                return d;
+            R r = parse.apply(e);
+            if (matches.test(r)) {
+                return r;
             }
         }
-        throw new UnknownResourceException("No " + type + " entry with " + key + " " + value + " for patient " + patient
+        throw new UnknownResourceException("No " + type + " entry for " + what + " of patient " + patient
                 + " in the audit log.");
-    }
-
-    private static SafetyBounds bounds(Map<String, Object> b) {
-        return new SafetyBounds((String) b.get("patientId"), ((Number) b.get("version")).intValue(),
-                (String) b.get("protocol"), ((Number) b.get("lowestStep")).intValue(),
-                ((Number) b.get("highestStep")).intValue(), ((Number) b.get("maxAutoSteps")).intValue(),
-                ((Number) b.get("systolicFloor")).doubleValue(), ((Number) b.get("minConfidence")).doubleValue(),
-                (Boolean) b.get("autonomyEnabled"),
-                ((Number) b.getOrDefault("minDaysBetweenAutoChanges", 7)).intValue(),
-                ((Number) b.getOrDefault("maxAutoChangesPer30Days", 2)).intValue(), (String) b.get("authoredBy"),
-                Instant.parse((String) b.get("authoredAt")));
     }
 }

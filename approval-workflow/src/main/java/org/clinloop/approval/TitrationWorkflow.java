@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,9 +24,9 @@ import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
 import org.clinloop.recommendation.BloodPressureReading;
-import org.clinloop.recommendation.Explanation;
 import org.clinloop.recommendation.PatientSignals;
 import org.clinloop.recommendation.PatientSnapshot;
+import org.clinloop.recommendation.ProposalRecorded;
 import org.clinloop.recommendation.Recommendation;
 import org.clinloop.recommendation.Recommender;
 
@@ -244,11 +243,10 @@ public class TitrationWorkflow {
 
         String proposalId = UUID.randomUUID().toString();
         store.saveProposal(proposalId, now, trigger.observationId(), rec, decision);
-        Map<String, Object> proposalDetail = proposalDetail(proposalId, trigger, rec);
-        proposalDetail.put("covered", coveredIds);
-        audit.append(AuditEvent.of(AuditEventType.PROPOSAL_MADE, ENGINE, patientId, proposalDetail));
-        audit.append(AuditEvent.of(AuditEventType.TIER_DECIDED, RULES, patientId,
-                decisionDetail(proposalId, decision, bounds, context, limits)));
+        audit.append(AuditEvent.of(ProposalRecorded.TYPE, ENGINE, patientId,
+                ProposalRecorded.of(proposalId, trigger, rec, coveredIds).toDetail()));
+        audit.append(AuditEvent.of(TierRecorded.TYPE, RULES, patientId,
+                TierRecorded.of(proposalId, decision, bounds, context, limits).toDetail()));
 
         String taskId = null;
         String adjustmentId = null;
@@ -327,73 +325,5 @@ public class TitrationWorkflow {
                     "alert " + out.get(0).code() + " raised");
         }
         return out;
-    }
-
-    static Map<String, Object> proposalDetail(String proposalId, BloodPressureReading trigger,
-                                                      Recommendation rec) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("proposal", proposalId);
-        d.put("observation", String.valueOf(trigger.observationId()));
-        d.put("inputHash", rec.inputHash());
-        d.put("features", rec.features().values());
-        d.put("missingFeatures", List.copyOf(rec.features().missing()));
-        d.put("model", Map.of("id", rec.model().id(), "provenanceHash", rec.model().provenanceHash(),
-                "algorithm", rec.model().algorithm(), "datasetHash", rec.model().datasetHash()));
-        d.put("direction", rec.direction().name());
-        d.put("steps", rec.steps());
-        d.put("probabilities", rec.probabilities());
-        d.put("rationale", rec.rationale());
-        if (rec.explanation() != null) {
-            Explanation e = rec.explanation();
-            Map<String, Object> contributions = new LinkedHashMap<>();
-            for (Explanation.Contribution c : e.contributions()) {
-                contributions.put(c.feature(), c.contribution());
-            }
-            d.put("explanation", Map.of("method", e.method().name(), "against", e.against().name(),
-                    "intercept", e.intercept(), "margin", e.margin(), "contributions", contributions));
-        }
-        return d;
-    }
-
-    static Map<String, Object> decisionDetail(String proposalId, TierDecision decision, SafetyBounds bounds,
-                                              DecisionContext context, ProtocolLimits limits) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("proposal", proposalId);
-        d.put("tier", decision.tier().name());
-        d.put("fromStep", decision.fromStep());
-        d.put("toStep", decision.toStep());
-        d.put("rulesFired", decision.fired());
-        d.put("alerts", decision.alerts());
-        d.put("rulesVersion", decision.rulesVersion());
-        d.put("boundsVersion", decision.boundsVersion());
-        d.put("bounds", bounds);
-        d.put("context", contextDetail(context, limits));
-        return d;
-    }
-
-    /** What the rules weighed besides the proposal and the bounds, as recorded for replay. */
-    static Map<String, Object> contextDetail(DecisionContext c, ProtocolLimits limits) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        List<Map<String, Object>> readings = new ArrayList<>();
-        for (BloodPressureReading r : c.relevantReadings(limits.crisisConfirmation())) {
-            Map<String, Object> rm = new LinkedHashMap<>();
-            rm.put("observation", String.valueOf(r.observationId()));
-            rm.put("effective", r.effective().toString());
-            rm.put("systolic", r.systolic());
-            rm.put("diastolic", r.diastolic());
-            readings.add(rm);
-        }
-        m.put("readings", readings);
-        m.put("autonomy", c.autonomy());
-        m.put("lastAutoChange", String.valueOf(c.changes().lastAutoChange()));
-        m.put("autoChangesLast30Days", c.changes().last30Days());
-        Map<String, Object> clinical = new LinkedHashMap<>();
-        clinical.put("pregnant", String.valueOf(c.clinical().pregnant()));
-        clinical.put("potassium", String.valueOf(c.clinical().potassium()));
-        clinical.put("egfrDropPercent", String.valueOf(c.clinical().egfrDropPercent()));
-        clinical.put("hypotensionSymptom", String.valueOf(c.clinical().hypotensionSymptom()));
-        m.put("clinical", clinical);
-        m.put("now", c.now().toString());
-        return m;
     }
 }

@@ -13,6 +13,10 @@
  *       out; {@link org.clinloop.approval.ApprovalQueue} for clinicians;
  *       {@link org.clinloop.approval.Deliveries} for the patient's app;
  *       {@link org.clinloop.approval.TitrationPlans} to author bounds and regimens;</li>
+ *   <li>{@link org.clinloop.approval.TierRecorded} (TIER_DECIDED) and
+ *       {@link org.clinloop.approval.ReadingRecorded} (OBSERVATION_ACCEPTED, written by ingest):
+ *       the versioned records those audit entries are read back as, by
+ *       {@link org.clinloop.approval.DecisionReplay} and the FHIR Provenance view;</li>
  *   <li>{@link org.clinloop.approval.CareTeam}: the service provider interface telling which
  *       clinician is responsible for which patient (implemented where patients live).</li>
  * </ul>

@@ -6,9 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -31,6 +29,7 @@ import org.clinloop.recommendation.ModelStatus;
 import org.clinloop.recommendation.ModelTrainer;
 import org.clinloop.recommendation.ModelVersion;
 import org.clinloop.recommendation.PatientSnapshot;
+import org.clinloop.recommendation.ProposalRecorded;
 import org.clinloop.recommendation.Recommendation;
 import org.clinloop.recommendation.Recommender;
 import org.clinloop.recommendation.SyntheticCohort;
@@ -129,16 +128,13 @@ class DecisionReplayTest {
                 AutoChangeHistory.NONE, ClinicalContext.UNKNOWN, AT);
         TierDecision decision = rules.evaluate(new ProposedStep(1, 1 + rec.stepChange(), rec.probability()), bounds,
                 ProtocolLimits.HYPERTENSION_ACEI, context);
-        Map<String, Object> observed = new LinkedHashMap<>();
-        observed.put("observation", "obs-1");
-        observed.put("effective", AT.toString());
-        observed.put("systolic", 152.0);
-        observed.put("diastolic", 95.0);
-        log.append(AuditEvent.of(AuditEventType.OBSERVATION_ACCEPTED, Actor.system("t"), "p-1", observed));
-        log.append(AuditEvent.of(AuditEventType.PROPOSAL_MADE, Actor.system("t"), "p-1",
-                TitrationWorkflow.proposalDetail("prop-1", reading, rec)));
-        log.append(AuditEvent.of(AuditEventType.TIER_DECIDED, Actor.system("t"), "p-1",
-                TitrationWorkflow.decisionDetail("prop-1", decision, bounds, context, ProtocolLimits.HYPERTENSION_ACEI)));
+        log.append(AuditEvent.of(ReadingRecorded.TYPE, Actor.system("t"), "p-1", ReadingRecorded.accepted("obs-1",
+                "BLOOD_PRESSURE", "http://loinc.org|85354-9", AT, "ehr-system", new ReadingRecorded.Pressure(152, 95),
+                "mm[Hg]", "00", List.of()).toDetail()));
+        log.append(AuditEvent.of(ProposalRecorded.TYPE, Actor.system("t"), "p-1",
+                ProposalRecorded.of("prop-1", reading, rec, List.of("obs-1")).toDetail()));
+        log.append(AuditEvent.of(TierRecorded.TYPE, Actor.system("t"), "p-1",
+                TierRecorded.of("prop-1", decision, bounds, context, ProtocolLimits.HYPERTENSION_ACEI).toDetail()));
 
         replay = new DecisionReplay();
         replay.audit = log;

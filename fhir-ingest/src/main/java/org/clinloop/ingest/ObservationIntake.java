@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.clinloop.approval.AccessRefusedException;
+import org.clinloop.approval.ReadingRecorded;
 import org.clinloop.approval.Roles;
 import org.clinloop.approval.TitrationWorkflow;
 import org.clinloop.approval.UnknownResourceException;
@@ -282,26 +283,8 @@ public class ObservationIntake {
                 reading, m == null ? null : m.value(), kind.unit(), m == null ? null : m.code(),
                 ident == null ? null : ident.hasSystem() ? ident.getSystem() : "", ident == null ? null : ident.getValue(), device, now, actor.id(),
                 json, c.source().code()));
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("observation", c.id);
-        detail.put("kind", kind.name());
-        detail.put("code", ObservationRules.LOINC + "|" + kind.code());
-        detail.put("effective", c.effective().toString());
-        detail.put("source", c.source().code());
-        if (reading != null) {
-            detail.put("systolic", reading.systolic());
-            detail.put("diastolic", reading.diastolic());
-        } else if (m.value() != null) {
-            detail.put("value", m.value());
-        } else {
-            detail.put("valueCode", m.code());
-        }
-        detail.put("unit", String.valueOf(kind.unit()));
-        detail.put("resourceHash", Fingerprints.sha256Hex(json.getBytes(StandardCharsets.UTF_8)));
-        if (!c.warnings().isEmpty()) {
-            detail.put("warnings", c.warnings().stream().map(w -> w.expression() + ": " + w.message()).toList());
-        }
-        audit.append(AuditEvent.of(AuditEventType.OBSERVATION_ACCEPTED, actor, patientId, detail));
+        audit.append(AuditEvent.of(ReadingRecorded.TYPE, actor, patientId,
+                accepted(c.id, kind, c.effective(), c.source(), reading, m, json, c.warnings()).toDetail()));
 
         TitrationWorkflow.Receipt receipt = null;
         if (reading != null) {
@@ -316,6 +299,17 @@ public class ObservationIntake {
             return new Accepted(stored, receipt, true, notes);
         }
         return new Accepted(stored, receipt, true, c.warnings());
+    }
+
+    /** What OBSERVATION_ACCEPTED records about a stored reading. */
+    static ReadingRecorded accepted(String id, ObservationKind kind, Instant effective, ObservationSource source,
+                                    BloodPressureReading reading, Measurement m, String json,
+                                    List<InputProblem> warnings) {
+        ReadingRecorded.Value value = reading != null ? new ReadingRecorded.Pressure(reading.systolic(), reading.diastolic())
+                : m.value() != null ? new ReadingRecorded.Quantity(m.value()) : new ReadingRecorded.Coded(m.code());
+        return ReadingRecorded.accepted(id, kind.name(), ObservationRules.LOINC + "|" + kind.code(), effective,
+                source.code(), value, kind.unit(), Fingerprints.sha256Hex(json.getBytes(StandardCharsets.UTF_8)),
+                warnings.stream().map(w -> w.expression() + ": " + w.message()).toList());
     }
 
     /** The unit, code or system of a value quantity (the vital-signs profiles fix them). */

@@ -91,14 +91,13 @@ public class DriftMonitor {
         List<Integer> steps = new ArrayList<>();
         AuditQuery proposals = new AuditQuery(null, AuditEventType.PROPOSAL_MADE, null, from, to, MAX_CURRENT);
         for (AuditEntry e : audit.read(proposals)) {
-            Map<String, Object> d = EntryCodec.parseDetail(e.detailJson());
-            Object m = d.get("model");
-            if (!(m instanceof Map<?, ?> mm) || !versionId.equals(mm.get("id"))) {
+            ProposalRecorded p = ProposalRecorded.fromEntry(e);
+            if (!versionId.equals(p.model().id())) {
                 continue;
             }
-            current.add(TitrationFeatures.fromRecorded(d));
-            directions.add(Direction.valueOf((String) d.get("direction")));
-            steps.add(((Number) d.getOrDefault("steps", 0)).intValue());
+            current.add(p.titrationFeatures());
+            directions.add(p.direction());
+            steps.add(p.steps());
         }
         Drift.Thresholds thresholds = new Drift.Thresholds(psiWarn, psiAlert);
         boolean enough = current.size() >= MIN_CURRENT;

@@ -20,19 +20,6 @@ public record TitrationFeatures(Map<String, Double> values, Set<String> missing)
         missing = Set.copyOf(missing);
     }
 
-    /**
-     * The features as a PROPOSAL_MADE audit entry records them: {@code features} (name → number)
-     * and {@code missingFeatures} (names), for replaying a decision or measuring drift.
-     */
-    @SuppressWarnings("unchecked")
-    public static TitrationFeatures fromRecorded(Map<String, Object> proposalDetail) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        ((Map<String, Object>) proposalDetail.get("features"))
-                .forEach((k, v) -> values.put(k, ((Number) v).doubleValue()));
-        return new TitrationFeatures(values,
-                Set.copyOf((List<String>) proposalDetail.getOrDefault("missingFeatures", List.of())));
-    }
-
     public double value(String name) {
         Double v = values.get(name);
         if (v == null) {

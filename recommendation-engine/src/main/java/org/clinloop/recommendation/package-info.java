@@ -19,6 +19,11 @@
  * {@link org.clinloop.recommendation.Drift} compares the population a model now sees with the one
  * it was validated on ({@link org.clinloop.recommendation.DriftReport}).
  *
+ * <p>What the engine's proposals leave in the audit log, PROPOSAL_MADE, is read back only as
+ * {@link org.clinloop.recommendation.ProposalRecorded} (versioned, with golden files): by
+ * {@link org.clinloop.recommendation.DriftMonitor} here, by decision replay and the FHIR
+ * Provenance view above.
+ *
  * <p>The engine never acts: a recommendation becomes a dose change only through the safety
  * rules of {@code approval-workflow}.
  */

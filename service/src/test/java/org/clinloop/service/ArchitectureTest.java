@@ -63,6 +63,24 @@ class ArchitectureTest {
         }
     }
 
+    /**
+     * Issue 13, item 5: an audit detail that is read back is read through the typed record of its
+     * kind ({@code ProposalRecorded}, {@code TierRecorded}, {@code ReadingRecorded}), never as a map
+     * by string key. Two exceptions, neither across modules: the FHIR AuditEvent view copies the
+     * detail verbatim, and DriftMonitor reads back the MODEL_DRIFT_ALERT it wrote itself.
+     */
+    @Test
+    void auditDetailsAreReadBackOnlyThroughTheirRecords() {
+        noClasses().that().resideOutsideOfPackage("org.clinloop.audit..")
+                .and().haveSimpleNameNotEndingWith("Recorded")
+                .and().doNotHaveFullyQualifiedName("org.clinloop.ingest.fhir.AuditResourceProviders")
+                .and().doNotHaveFullyQualifiedName("org.clinloop.recommendation.DriftMonitor")
+                .should().callMethod(org.clinloop.audit.AuditEntry.class, "detailJson")
+                .because("a detail read back by string key is invisible to the compiler; parse it with the record"
+                        + " that owns its kind")
+                .check(clinloop);
+    }
+
     @Test
     void everyRestMethodNamesWhoMayCallIt() {
         methods().that().areDeclaredInClassesThat().areAnnotatedWith(Path.class)

@@ -18,12 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.clinloop.approval.Roles;
+import org.clinloop.approval.TierRecorded;
 import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEntry;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
 import org.clinloop.audit.AuditQuery;
-import org.clinloop.audit.EntryCodec;
+import org.clinloop.recommendation.ProposalRecorded;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
@@ -92,25 +93,26 @@ public final class AuditResourceProviders {
         return ae;
     }
 
-    @SuppressWarnings("unchecked")
-    static Provenance provenance(AuditEntry decided, Map<String, Object> proposal) {
-        Map<String, Object> d = EntryCodec.parseDetail(decided.detailJson());
+    static Provenance provenance(AuditEntry decided, ProposalRecorded proposal) {
+        TierRecorded d = TierRecorded.fromEntry(decided);
         Provenance p = new Provenance();
         p.setId("decision-" + decided.sequence());
         p.addTarget(new Reference().setIdentifier(new Identifier().setSystem(FhirViews.CLINLOOP_CODES + "/proposal")
-                .setValue((String) d.get("proposal"))).setDisplay("tier " + d.get("tier")));
+                .setValue(d.proposalId())).setDisplay("tier " + d.tier()));
         p.setRecorded(Date.from(decided.recordedAt()));
         p.getActivity().addCoding(new Coding(CLINLOOP_EVENTS, "TIER_DECIDED", "Safety rules decided the tier"));
         if (proposal != null) {
-            Map<String, Object> model = (Map<String, Object>) proposal.get("model");
-            p.addAgent().setWho(new Reference().setDisplay("model " + model.get("id") + " (provenance sha256 "
-                    + model.get("provenanceHash") + ")")).getType().addCoding(new Coding(
+            ProposalRecorded.Model model = proposal.model();
+            p.addAgent().setWho(new Reference().setDisplay("model " + model.id() + " (provenance sha256 "
+                    + model.provenanceHash() + ")")).getType().addCoding(new Coding(
                     "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author"));
-            p.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)
-                    .setWhat(new Reference("Observation/" + proposal.get("observation")));
+            if (proposal.observationId() != null) {
+                p.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)
+                        .setWhat(new Reference("Observation/" + proposal.observationId()));
+            }
         }
-        p.addAgent().setWho(new Reference().setDisplay("rules " + d.get("rulesVersion") + " over bounds v"
-                + d.get("boundsVersion"))).getType().addCoding(new Coding(
+        p.addAgent().setWho(new Reference().setDisplay("rules " + d.rulesVersion() + " over bounds v"
+                + d.boundsVersion())).getType().addCoding(new Coding(
                 "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "verifier", "Verifier"));
         if (decided.patientId() != null) {
             p.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)
@@ -174,7 +176,7 @@ public final class AuditResourceProviders {
             }
             AuditEntry decided = log.entry(seq).filter(e -> e.type() == AuditEventType.TIER_DECIDED)
                     .orElseThrow(() -> new ResourceNotFoundException("No Provenance/" + idPart + "."));
-            Object proposal = EntryCodec.parseDetail(decided.detailJson()).get("proposal");
+            String proposal = TierRecorded.fromEntry(decided).proposalId();
             return provenance(decided, decided.patientId() == null ? null : proposalsOf(decided.patientId()).get(proposal));
         }
 
@@ -183,21 +185,20 @@ public final class AuditResourceProviders {
                                           RequestDetails request) {
             FhirCallers.requireAnyRole(request, Roles.COMPLIANCE_OFFICER);
             String id = patient.getIdPart();
-            Map<String, Map<String, Object>> proposals = proposalsOf(id);
+            Map<String, ProposalRecorded> proposals = proposalsOf(id);
             List<Provenance> out = new ArrayList<>();
-            for (AuditEntry e : log.read(new AuditQuery(id, AuditEventType.TIER_DECIDED, 1000))) {
-                String proposal = (String) EntryCodec.parseDetail(e.detailJson()).get("proposal");
-                out.add(provenance(e, proposals.get(proposal)));
+            for (AuditEntry e : log.read(new AuditQuery(id, TierRecorded.TYPE, 1000))) {
+                out.add(provenance(e, proposals.get(TierRecorded.fromEntry(e).proposalId())));
             }
             return out;
         }
 
-        /** The patient's recorded proposals (PROPOSAL_MADE details), by proposal id. */
-        private Map<String, Map<String, Object>> proposalsOf(String patientId) {
-            Map<String, Map<String, Object>> proposals = new HashMap<>();
-            for (AuditEntry e : log.read(new AuditQuery(patientId, AuditEventType.PROPOSAL_MADE, 1000))) {
-                Map<String, Object> d = EntryCodec.parseDetail(e.detailJson());
-                proposals.put((String) d.get("proposal"), d);
+        /** The patient's recorded proposals, by proposal id. */
+        private Map<String, ProposalRecorded> proposalsOf(String patientId) {
+            Map<String, ProposalRecorded> proposals = new HashMap<>();
+            for (AuditEntry e : log.read(new AuditQuery(patientId, ProposalRecorded.TYPE, 1000))) {
+                ProposalRecorded p = ProposalRecorded.fromEntry(e);
+                proposals.put(p.proposalId(), p);
             }
             return proposals;
         }
