@@ -86,6 +86,10 @@ class CrashRecoveryIT {
                 bootstrap.add(line);
             }
         }
+        // The service's own configuration only: not the test server's local JMX connector and
+        // MBean-triggered updates, which Arquillian uses to find and drive the first server.
+        Files.writeString(target.resolve("server.xml"), "<server description=\"ClinLoop crash-recovery test\">\n"
+                + "    <include location=\"${server.config.dir}/service/server.xml\"/>\n</server>\n");
         bootstrap.add("clinloop.http.port=" + port);
         bootstrap.add("clinloop.https.port=" + (port + 363));
         Files.write(target.resolve("bootstrap.properties"), bootstrap);
