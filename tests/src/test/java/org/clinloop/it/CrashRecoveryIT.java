@@ -158,9 +158,11 @@ class CrashRecoveryIT {
         }
         Set<String> distinct = new HashSet<>(covered);
         JsonNode verify = expect(clinic.api().get("/api/audit/verify", clinic.compliance()), 200).json();
-        System.out.printf("crash recovery: sent %d, acknowledged %d, stored %d (of those acknowledged before the flush),"
-                        + " decided %d readings in decisions (%d distinct), audit intact %s%n", sent.get(),
-                acknowledged.size(), stored, covered.size(), distinct.size(), verify.get("intact").asBoolean());
+        System.out.printf("crash recovery: %d kills; readings sent %d, acknowledged %d, of those stored %d; then %d flush"
+                        + " readings; decisions covered %d readings (%d distinct: the acknowledged ones and %d that were"
+                        + " stored but never answered); open tasks per patient at most %d; audit intact %s%n", KILLS,
+                sent.get(), acknowledged.size() - patients.size(), stored, patients.size(), covered.size(),
+                distinct.size(), distinct.size() - acknowledged.size(), openTasks, verify.get("intact").asBoolean());
 
         assertThat(stored).as("every 201 is stored").isEqualTo(acknowledged.size() - patients.size());
         assertThat(covered).as("no reading decided twice").hasSameSizeAs(distinct);
