@@ -181,6 +181,18 @@ class DecisionPipelineIT {
     }
 
     @Test
+    void theOutboxIsObservableInMetricsAndReadiness() {
+        String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 2, null);
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(2), 146, 91), 201);
+        String metrics = expect(api.get("/metrics?scope=application", null, "text/plain"), 200).body();
+        assertThat(metrics).contains("clinloop_decisions_outbox_patients", "clinloop_decisions_outbox_readings",
+                "clinloop_decisions_oldest_pending_seconds", "clinloop_decisions_coalescing_ratio",
+                "clinloop_decisions_total", "clinloop_decisions_failures_total");
+        JsonNode ready = expect(api.get("/health/ready", null), 200).json();
+        assertThat(ready.toString()).contains("decisionsPendingPatients").contains("\"UP\"");
+    }
+
+    @Test
     void decisionStatusIsDeniedByDefault() {
         String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 2, null);
         assertThat(api.get("/api/patients/" + patient + "/decisions", null).status()).isEqualTo(401);
