@@ -95,8 +95,10 @@ public class OutboxStore {
      */
     public void decided(String patientId, List<String> covered, Instant now, Instant proposedOn,
                         java.time.Duration quiet) {
-        for (String id : covered) {
-            em.createNativeQuery("DELETE FROM pending_reading WHERE observation_id = ?1").setParameter(1, id)
+        // One statement per 500 ids, not one per reading: a bundle of 100 is one decision.
+        for (int from = 0; from < covered.size(); from += 500) {
+            em.createNativeQuery("DELETE FROM pending_reading WHERE patient_id = ?1 AND observation_id IN (?2)")
+                    .setParameter(1, patientId).setParameter(2, covered.subList(from, Math.min(covered.size(), from + 500)))
                     .executeUpdate();
         }
         var update = em.createNativeQuery("UPDATE decision_queue SET due_at = NULL, pending_since = NULL,"
