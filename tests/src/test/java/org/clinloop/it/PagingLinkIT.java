@@ -80,7 +80,8 @@ class PagingLinkIT {
             ClinLoopClient.Reply followed = api.get(next, token);
             ClinLoopClient.Reply never = api.get(unknown, token);
             assertThat(followed.status()).as("someone else's paging link: " + followed).isNotEqualTo(200);
-            assertThat(followed.status()).isEqualTo(never.status());
+            assertThat(followed.status()).as("HAPI's answer to an unknown or expired page id").isEqualTo(410)
+                    .isEqualTo(never.status());
             assertThat(followed.json().get("resourceType").asText()).isEqualTo("OperationOutcome");
             assertThat(followed.body()).doesNotContain(patient);
             assertThat(withoutPageId(followed, next)).isEqualTo(withoutPageId(never, unknown));
