@@ -39,7 +39,8 @@ import org.hl7.fhir.r4.model.Observation;
  * "accepted" can rely on the observation, its alerts, its place in the decision queue and their
  * audit entries being durable (the decision itself follows from the {@code DecisionQueue}); a
  * refused one leaves nothing behind but the record of its refusal.
- * An Observation carrying an identifier already stored is not stored again (conditional create).
+ * An Observation carrying an identifier already stored for its patient is not stored again
+ * (conditional create); identifiers are unique per patient.
  */
 @ApplicationScoped
 public class ObservationIntake {
@@ -68,7 +69,7 @@ public class ObservationIntake {
      * @param observation the stored resource
      * @param receipt     what ingest did toward a decision (blood pressure only: alerts raised, queued for a
      *                    decision, an instruction for the patient), or null
-     * @param created     false when an Observation with the same identifier was already stored
+     * @param created     false when an Observation of the same patient with the same identifier was already stored
      * @param warnings    what the profile check found short of an error (an unknown meta.profile …)
      */
     public record Accepted(Observation observation, TitrationWorkflow.Receipt receipt, boolean created,
@@ -140,20 +141,26 @@ public class ObservationIntake {
                 patientId != null && patients.knows(patientId) ? patientId : null, Map.of("problems", issues)));
     }
 
-    /** The stored Observation with this identifier, if the sender may see it (a retried reading). */
+    /**
+     * The stored reading that {@code observation} retries: the one of its subject patient with the
+     * same identifier, if the sender may submit readings for that patient.
+     *
+     * <p>Identifiers are unique per patient, so the lookup never crosses patients: the same
+     * identifier stored for another patient is not a match, and the reading is stored as its own
+     * patient's (201). ClinLoop stores it rather than answering 409 because a 409 would still let one
+     * patient block another's reading by pre-registering its gateway identifier, and would itself
+     * say that the identifier is in use elsewhere. A sender who may not submit for the subject gets
+     * no match either (not a refusal naming the identifier): {@code check} then refuses the reading
+     * with the same 403 whether or not such a reading is stored.
+     */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<Observation> existing(Observation observation, Actor actor) {
         Identifier id = identifier(observation);
-        if (id == null) {
+        String patientId = ObservationRules.subjectPatientId(observation);
+        if (id == null || patientId == null || !maySubmit(actor, patientId)) {
             return Optional.empty();
         }
-        return store.observationByIdentifier(id.getSystem(), id.getValue()).map(row -> {
-            if (!maySubmit(actor, row.patientId())) {
-                throw new AccessRefusedException("An Observation with identifier " + id.getSystem() + "|" + id.getValue()
-                        + " is already stored and is not one " + actor.id() + " may see; identifiers are unique.");
-            }
-            return parse(row);
-        });
+        return store.observationByIdentifier(patientId, id.getSystem(), id.getValue()).map(this::parse);
     }
 
     /**

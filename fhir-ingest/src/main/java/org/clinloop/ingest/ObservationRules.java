@@ -113,13 +113,19 @@ public final class ObservationRules {
     }
 
     private static String patientId(Observation obs, List<InputProblem> problems) {
-        String ref = obs.hasSubject() ? obs.getSubject().getReference() : null;
-        if (ref == null || !ref.matches("Patient/[A-Za-z0-9\\-.]{1,64}")) {
+        String id = subjectPatientId(obs);
+        if (id == null) {
+            String ref = obs.hasSubject() ? obs.getSubject().getReference() : null;
             problems.add(new InputProblem("Observation.subject", "required",
                     "expected subject Patient/{id}, found " + (ref == null ? "none" : ref)));
-            return null;
         }
-        return ref.substring("Patient/".length());
+        return id;
+    }
+
+    /** The id in {@code subject: Patient/{id}}, or null when the subject is not of that form. */
+    public static String subjectPatientId(Observation obs) {
+        String ref = obs.hasSubject() ? obs.getSubject().getReference() : null;
+        return ref != null && ref.matches("Patient/[A-Za-z0-9\\-.]{1,64}") ? ref.substring("Patient/".length()) : null;
     }
 
     private static Instant effective(Observation obs, Instant now, List<InputProblem> problems) {

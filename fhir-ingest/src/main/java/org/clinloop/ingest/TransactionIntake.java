@@ -153,8 +153,11 @@ public class TransactionIntake {
                             "expected identifier=[system|]value, found " + ifNoneExist));
                     continue;
                 }
+                // Scoped to the entry's subject (already rewritten to the stored Patient): identifiers
+                // are unique per patient.
                 Observation probe = new Observation();
                 probe.addIdentifier(id);
+                probe.setSubject(obs.getSubject().copy());
                 match = observations.existing(probe, actor);
             }
             if (match.isPresent()) {

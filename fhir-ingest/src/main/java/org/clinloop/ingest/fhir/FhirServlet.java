@@ -3,7 +3,6 @@ package org.clinloop.ingest.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import ca.uhn.fhir.rest.api.EncodingEnum;
-import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
@@ -40,7 +39,7 @@ public class FhirServlet extends RestfulServer {
     @Inject
     transient DeviceProviders.MedicationStatementProvider statements;
 
-    /** Searches whose later pages stay reachable (oldest forgotten first). */
+    /** Searches whose later pages stay reachable, each by its creator only (oldest forgotten first). */
     static final int PAGED_SEARCHES_KEPT = 200;
     static final int DEFAULT_PAGE = 100;
 
@@ -63,7 +62,8 @@ public class FhirServlet extends RestfulServer {
         setResourceProviders(List.of(patients, observations, devices, statements, tasks, orders, issues, goals,
                 measureReports,
                 auditEvents, provenance));
-        FifoMemoryPagingProvider paging = new FifoMemoryPagingProvider(PAGED_SEARCHES_KEPT);
+        // Each paging link answers only the caller whose search created it (issue 14).
+        CallerBoundPagingProvider paging = new CallerBoundPagingProvider(PAGED_SEARCHES_KEPT);
         paging.setDefaultPageSize(DEFAULT_PAGE);
         paging.setMaximumPageSize(ObservationProvider.MAX_PAGE);
         setPagingProvider(paging);

@@ -65,8 +65,9 @@ public class ObservationProvider implements IResourceProvider {
 
     /**
      * Create, or conditional create ({@code If-None-Exist: identifier=system|value}): an
-     * Observation whose identifier is already stored is answered 200 with the stored one, so a
-     * gateway may retry a reading without storing it twice.
+     * Observation whose identifier is already stored for the same patient is answered 200 with the
+     * stored one, so a gateway may retry a reading without storing it twice. The same identifier
+     * of another patient is no match (identifiers are unique per patient).
      */
     @Create
     public MethodOutcome create(@ResourceParam Observation observation, @ConditionalUrlParam String conditionalUrl,
@@ -74,7 +75,7 @@ public class ObservationProvider implements IResourceProvider {
         FhirCallers.requireBody(observation);
         Actor actor = FhirCallers.requireAnyRole(request, Roles.EHR_SYSTEM, Roles.PATIENT, Roles.CLINICIAN);
         if (conditionalUrl != null) {
-            Optional<Observation> match = intake.existing(criteria(conditionalUrl), actor);
+            Optional<Observation> match = intake.existing(criteria(conditionalUrl, observation), actor);
             if (match.isPresent()) {
                 return existing(match.get());
             }
@@ -99,7 +100,7 @@ public class ObservationProvider implements IResourceProvider {
             intake.recordRejection(actor, subject(observation), e.problems());
             throw e;
         } catch (RuntimeException e) {
-            // Two senders raced with the same identifier: the unique index refused the second.
+            // Two senders raced with the same patient and identifier: the unique index refused the second.
             Optional<Observation> winner = duplicate(e) ? intake.existing(observation, actor) : Optional.empty();
             if (winner.isPresent()) {
                 return existing(winner.get());
@@ -126,14 +127,20 @@ public class ObservationProvider implements IResourceProvider {
         return false;
     }
 
-    /** The only conditional-create criterion ClinLoop answers: {@code identifier=[system|]value}. */
-    static Observation criteria(String conditionalUrl) {
+    /**
+     * The only conditional-create criterion ClinLoop answers, {@code identifier=[system|]value},
+     * as a probe for {@link ObservationIntake#existing}: the identifier, and the subject of the
+     * Observation being created, since identifiers are unique per patient and a match is only ever
+     * looked for among that patient's readings.
+     */
+    static Observation criteria(String conditionalUrl, Observation sent) {
         Identifier id = TransactionIntake.identifierCriterion(conditionalUrl);
         if (id == null) {
             throw new InvalidRequestException("Expected If-None-Exist: identifier=[system|]value, found " + conditionalUrl);
         }
         Observation probe = new Observation();
         probe.addIdentifier(id);
+        probe.setSubject(sent.getSubject().copy());
         return probe;
     }
 

@@ -123,7 +123,7 @@ public class TransactionProvider {
             Observation obs = null;
             try {
                 obs = observationEntry(e, i);
-                Optional<Observation> match = conditionalMatch(e, actor);
+                Optional<Observation> match = conditionalMatch(e, obs, actor);
                 if (match.isPresent()) {
                     ok(response, match.get(), false);
                     continue;
@@ -234,10 +234,10 @@ public class TransactionProvider {
         return obs;
     }
 
-    private Optional<Observation> conditionalMatch(Bundle.BundleEntryComponent e, Actor actor) {
+    private Optional<Observation> conditionalMatch(Bundle.BundleEntryComponent e, Observation obs, Actor actor) {
         String ifNoneExist = e.getRequest().getIfNoneExist();
         return ifNoneExist == null || ifNoneExist.isBlank() ? Optional.empty()
-                : intake.existing(ObservationProvider.criteria(ifNoneExist), actor);
+                : intake.existing(ObservationProvider.criteria(ifNoneExist, obs), actor);
     }
 
     private static Bundle.BundleEntryComponent ok(Bundle response, Resource r, boolean created) {

@@ -116,7 +116,10 @@ public class FhirStore {
         em.clear();
     }
 
-    /** Stores an observation; a second one with the same identifier is refused at once (the index decides). */
+    /**
+     * Stores an observation; a second one of the same patient with the same identifier is refused
+     * at once (the index decides).
+     */
     public void saveObservation(ObservationRow row) {
         em.persist(row);
         try {
@@ -126,7 +129,7 @@ public class FhirStore {
         }
     }
 
-    /** Thrown when an observation with the same identifier was stored concurrently. */
+    /** Thrown when an observation of the same patient with the same identifier was stored concurrently. */
     public static final class DuplicateIdentifierException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -135,11 +138,15 @@ public class FhirStore {
         }
     }
 
-    /** The observation with this identifier; an identifier without a system is stored with system "". */
-    public Optional<ObservationRow> observationByIdentifier(String system, String value) {
-        return em.createQuery("select o from ObservationRow o where o.identifierValue = :v and o.identifierSystem = :s",
-                        ObservationRow.class)
-                .setParameter("v", value).setParameter("s", system == null ? "" : system)
+    /**
+     * The patient's observation with this identifier; an identifier without a system is stored
+     * with system "". Identifiers are unique per patient (ingest V5), never looked up across
+     * patients: another patient's identifier says nothing about this one's readings.
+     */
+    public Optional<ObservationRow> observationByIdentifier(String patientId, String system, String value) {
+        return em.createQuery("select o from ObservationRow o where o.patientId = :p and o.identifierValue = :v"
+                                + " and o.identifierSystem = :s", ObservationRow.class)
+                .setParameter("p", patientId).setParameter("v", value).setParameter("s", system == null ? "" : system)
                 .setMaxResults(1).getResultList().stream().findFirst();
     }
 
