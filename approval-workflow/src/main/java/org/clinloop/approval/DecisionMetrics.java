@@ -5,6 +5,9 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -13,7 +16,7 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
  * {@code /metrics} for the decision pipeline: outbox depth (patients and readings), the age of the
  * oldest pending patient, decisions made (a counter; its rate is decisions/s), failed decisions
  * and the coalescing ratio (readings per decision). Read from the database at scrape time, so
- * every instance reports the shared outbox.
+ * every instance reports the shared outbox; one query serves all the outbox gauges of a scrape.
  */
 @ApplicationScoped
 public class DecisionMetrics {
@@ -26,6 +29,13 @@ public class DecisionMetrics {
     DecisionWorker worker;
     @Inject
     Clock clock;
+
+    /** The outbox as last read, and when: the gauges of one scrape share it. */
+    private record Reading(Instant at, DecisionQueue.Depth depth) {
+    }
+
+    private static final Duration SHARED_FOR = Duration.ofSeconds(1);
+    private final AtomicReference<Reading> last = new AtomicReference<>();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         outbox("clinloop_decisions_outbox_patients", "Patients with a decision pending", DecisionQueue.Depth::patientsDue);
@@ -45,12 +55,22 @@ public class DecisionMetrics {
     }
 
     private void outbox(String name, String description, ToDoubleFunction<DecisionQueue.Depth> value) {
-        metrics.gauge(Metadata.builder().withName(name).withDescription(description).build(), queue, q -> {
+        metrics.gauge(Metadata.builder().withName(name).withDescription(description).build(), this, self -> {
             try {
-                return value.applyAsDouble(q.depth());
+                return value.applyAsDouble(depth());
             } catch (RuntimeException e) {
                 return Double.NaN; // the database is out of reach; readiness says so
             }
         });
+    }
+
+    private DecisionQueue.Depth depth() {
+        Instant now = clock.instant();
+        Reading r = last.get();
+        if (r == null || r.at().plus(SHARED_FOR).isBefore(now)) {
+            r = new Reading(now, queue.depth());
+            last.set(r);
+        }
+        return r.depth();
     }
 }

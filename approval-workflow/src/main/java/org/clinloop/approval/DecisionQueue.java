@@ -29,9 +29,8 @@ public class DecisionQueue {
      *
      * @param observationId the stored Observation
      * @param effective     when it was measured
-     * @param queuedAt      when it was accepted
      */
-    public record PendingReading(String observationId, Instant effective, Instant queuedAt) {
+    public record PendingReading(String observationId, Instant effective) {
         public PendingReading {
             Objects.requireNonNull(observationId, "The observation id is required.");
             Objects.requireNonNull(effective, "The measurement time is required.");

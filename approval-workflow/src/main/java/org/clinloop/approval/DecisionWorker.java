@@ -5,8 +5,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,13 +33,10 @@ public class DecisionWorker {
     TitrationWorkflow workflow;
     @Inject
     WorkflowSettings settings;
-    @Inject
-    Clock clock;
 
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong decided = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private final AtomicReference<Instant> lastProgress = new AtomicReference<>();
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
     private volatile boolean stopped;
     private ScheduledFuture<?> timer;
@@ -54,7 +49,6 @@ public class DecisionWorker {
         if (timer != null || stopped) {
             return;
         }
-        lastProgress.set(clock.instant());
         if (settings.workers() > 0) {
             long millis = settings.pollInterval().toMillis();
             timer = executor.scheduleWithFixedDelay(this::nudge, millis, millis, TimeUnit.MILLISECONDS);
@@ -85,8 +79,7 @@ public class DecisionWorker {
         try {
             while (!stopped) {
                 Optional<WorkflowOutcome> outcome = workflow.decideNextDue();
-                lastProgress.set(clock.instant());
-                if (outcome.isEmpty()) {
+                        if (outcome.isEmpty()) {
                     return;
                 }
                 decided.incrementAndGet();
@@ -109,11 +102,6 @@ public class DecisionWorker {
     /** Decisions this instance attempted that failed and rolled back. */
     public long failures() {
         return failures.get();
-    }
-
-    /** When a worker last finished a look at the queue (a decision or finding nothing due). */
-    public Instant lastProgress() {
-        return lastProgress.get();
     }
 
     /** The last failure's message, or null. */

@@ -76,12 +76,12 @@ public class OutboxStore {
     /** The claimed patient's pending readings, oldest measurement first. */
     public List<DecisionQueue.PendingReading> pending(String patientId) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT observation_id, effective_at, queued_at FROM pending_reading"
+        List<Object[]> rows = em.createNativeQuery("SELECT observation_id, effective_at FROM pending_reading"
                         + " WHERE patient_id = ?1 ORDER BY effective_at, observation_id")
                 .setParameter(1, patientId).getResultList();
         List<DecisionQueue.PendingReading> out = new ArrayList<>(rows.size());
         for (Object[] r : rows) {
-            out.add(new DecisionQueue.PendingReading(String.valueOf(r[0]), instant(r[1]), instant(r[2])));
+            out.add(new DecisionQueue.PendingReading(String.valueOf(r[0]), instant(r[1])));
         }
         return out;
     }
@@ -111,7 +111,7 @@ public class OutboxStore {
         update.executeUpdate();
     }
 
-    /** The patient's round in progress, or empty when nothing is pending. */
+    /** Where the patient's decisions stand, or empty for a patient without a queue row (no regimen). */
     public Optional<DecisionQueue.PatientStatus> status(String patientId) {
         @SuppressWarnings("unchecked")
         List<Object[]> r = em.createNativeQuery("SELECT pending_readings, pending_since, due_at, last_proposal_at,"
