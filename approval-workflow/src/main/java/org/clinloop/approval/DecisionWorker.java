@@ -79,7 +79,7 @@ public class DecisionWorker {
         try {
             while (!stopped) {
                 Optional<WorkflowOutcome> outcome = workflow.decideNextDue();
-                        if (outcome.isEmpty()) {
+                if (outcome.isEmpty()) {
                     return;
                 }
                 decided.incrementAndGet();

@@ -193,7 +193,7 @@ public class TitrationWorkflow {
     public Optional<WorkflowOutcome> decideNextDue() {
         Instant now = clock.instant();
         Optional<String> patient = outbox.claimDue(now);
-        return patient.map(p -> audit.gathered(() -> decide(p, outbox.pending(p))));
+        return patient.map(p -> decide(p, outbox.pending(p)));
     }
 
     /**

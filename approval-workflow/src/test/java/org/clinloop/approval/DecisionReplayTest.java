@@ -55,6 +55,15 @@ class DecisionReplayTest {
         }
 
         @Override
+        public void start() {
+        }
+
+        @Override
+        public org.clinloop.audit.AuditBacklog backlog() {
+            return new org.clinloop.audit.AuditBacklog(0, null);
+        }
+
+        @Override
         public List<AuditEntry> read(AuditQuery q) {
             return entries.stream().filter(e -> q.patient().map(p -> p.equals(e.patientId())).orElse(true))
                     .filter(e -> q.eventType().map(t -> t == e.type()).orElse(true)).toList();

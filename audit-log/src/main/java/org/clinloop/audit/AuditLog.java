@@ -3,37 +3,32 @@ package org.clinloop.audit;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The append-only decision record: a hash chain and an RFC 6962 Merkle tree over the same
  * canonical entries, with signed tree heads and proofs an auditor can check without trusting
  * ClinLoop's database or operators.
  *
- * <p>An append joins the caller's transaction: the entry becomes durable exactly when the
- * decision it records commits, and never without it. Appends are serialized across threads and
- * service instances sharing one database (the head row is locked), so the log never forks.
+ * <p>An append joins the caller's transaction and stages the event there (an audit outbox): it is
+ * durable exactly when the work it records commits, and never without it. No row is shared
+ * between appending transactions. A sequencer then chains committed events in batches, under the
+ * head row's lock, so the log never forks across threads or service instances; every read of the
+ * log (entries, verification, tree heads, proofs, export) first chains what has committed, so it
+ * sees every event committed before it.
  */
 public interface AuditLog {
 
     /**
-     * Records an event. Joins (or starts) a transaction; the entry is durable exactly when that
-     * transaction commits. Inside {@link #gathered} it is written when the gathered work returns.
+     * Records an event. Joins (or starts) a transaction; the event is durable exactly when that
+     * transaction commits, and chained into the log moments later, in the order it was staged.
      */
     void append(AuditEvent event);
 
-    /**
-     * Runs {@code work} (in the caller's transaction) with the events it appends in that
-     * transaction gathered, and writes them together, in order, when it returns. The log's head is
-     * then locked only for the writing, not for all the work before it, so concurrent decisions
-     * no longer wait for each other's model and rules. Appends made in another transaction (a
-     * {@code REQUIRES_NEW} inside the work) are written at once in that transaction. If the work
-     * throws, nothing gathered is written (its transaction is rolling back). Nested calls join the
-     * outermost.
-     */
-    default <T> T gathered(Supplier<T> work) {
-        return work.get();
-    }
+    /** Starts chaining in the background, once the schema exists (the service's readiness calls this). */
+    void start();
+
+    /** Events committed but not chained yet; a growing backlog means chaining has stalled. */
+    AuditBacklog backlog();
 
     /** Recomputes every hash, link and signed tree head from the stored entries and reports the first break. */
     ChainVerification verify();

@@ -11,23 +11,32 @@ package org.clinloop.audit;
  * @param headHash         the chain hash of the last entry read
  * @param treeHeadsChecked how many signed tree heads were checked against the recomputed roots
  * @param rootHash         hex Merkle root of all entries read
+ * @param stagedEvents     events committed but not chained yet when the pass ended (appended meanwhile;
+ *                         they are covered by the next pass)
  */
 public record ChainVerification(boolean intact, long entriesChecked, long firstBroken, String reason, String headHash,
-                                long treeHeadsChecked, String rootHash) {
+                                long treeHeadsChecked, String rootHash, long stagedEvents) {
 
     static ChainVerification intact(long checked, String head) {
-        return new ChainVerification(true, checked, 0, "intact", head, 0, null);
+        return new ChainVerification(true, checked, 0, "intact", head, 0, null, 0);
     }
 
     static ChainVerification broken(long checked, long at, String reason, String head) {
-        return new ChainVerification(false, checked, at, reason, head, 0, null);
+        return new ChainVerification(false, checked, at, reason, head, 0, null, 0);
+    }
+
+    /** The same result, saying how many events waited to be chained. */
+    public ChainVerification withStaged(long staged) {
+        return new ChainVerification(intact, entriesChecked, firstBroken, reason, headHash, treeHeadsChecked, rootHash,
+                staged);
     }
 
     /** The same result with the Merkle findings added. */
     public ChainVerification withTreeHeads(long checked, String root, long brokenAt, String problem) {
         if (!intact || problem == null) {
-            return new ChainVerification(intact, entriesChecked, firstBroken, reason, headHash, checked, root);
+            return new ChainVerification(intact, entriesChecked, firstBroken, reason, headHash, checked, root,
+                    stagedEvents);
         }
-        return new ChainVerification(false, entriesChecked, brokenAt, problem, headHash, checked, root);
+        return new ChainVerification(false, entriesChecked, brokenAt, problem, headHash, checked, root, stagedEvents);
     }
 }

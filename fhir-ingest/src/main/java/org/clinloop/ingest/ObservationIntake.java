@@ -86,7 +86,7 @@ public class ObservationIntake {
             return new Accepted(existing.get(), null, false, List.of());
         }
         Checked checked = check(observation, actor, "");
-        return audit.gathered(() -> store(checked, actor));
+        return store(checked, actor);
     }
 
     /**
@@ -114,15 +114,12 @@ public class ObservationIntake {
             throw new InvalidInputException(problems);
         }
         checked.sort(Comparator.comparing(c -> c.effective()));
-        audit.gathered(() -> {
-            for (Checked c : checked) {
-                done.put(c.index, store(c, actor));
-                // Each reading's rows are written; forget them so the next reading's flushes do not
-                // dirty-check every row of the bundle again (quadratic in bundle size otherwise).
-                store.settle();
-            }
-            return null;
-        });
+        for (Checked c : checked) {
+            done.put(c.index, store(c, actor));
+            // Each reading's rows are written; forget them so the next reading's flushes do not
+            // dirty-check every row of the bundle again (quadratic in bundle size otherwise).
+            store.settle();
+        }
         List<Accepted> out = new ArrayList<>();
         for (int i = 0; i < observations.size(); i++) {
             out.add(done.get(i));

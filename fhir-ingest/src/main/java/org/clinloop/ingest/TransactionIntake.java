@@ -69,11 +69,6 @@ public class TransactionIntake {
     /** Entries of the kinds this server accepts; the caller has checked each is a POST of its type. */
     @Transactional
     public List<EntryOutcome> accept(Bundle bundle, Actor actor) {
-        // The audit entries of the whole bundle are written together at its end.
-        return audit.gathered(() -> acceptGathered(bundle, actor));
-    }
-
-    private List<EntryOutcome> acceptGathered(Bundle bundle, Actor actor) {
         List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
         Map<Integer, EntryOutcome> done = new HashMap<>();
         Map<Integer, List<InputProblem>> notes = new HashMap<>();

@@ -7,6 +7,8 @@ import java.time.Instant;
 import org.clinloop.approval.DecisionQueue;
 import org.clinloop.approval.DecisionWorker;
 import org.clinloop.approval.WorkflowSettings;
+import org.clinloop.audit.AuditBacklog;
+import org.clinloop.audit.AuditLog;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -15,7 +17,7 @@ import org.eclipse.microprofile.health.Readiness;
  * {@code /health/ready}: up once the schema is migrated and the rules and a model are in place,
  * and while decisions are being made: a decision due for longer than
  * {@code clinloop.decisions.stall-seconds} means the workers are stalled (down, with the outbox's
- * figures).
+ * figures), and so does an audit event committed longer ago than that and not yet chained.
  */
 @Readiness
 @ApplicationScoped
@@ -30,6 +32,8 @@ public class ReadinessCheck implements HealthCheck {
     @Inject
     WorkflowSettings settings;
     @Inject
+    AuditLog audit;
+    @Inject
     Clock clock;
 
     @Override
@@ -42,10 +46,17 @@ public class ReadinessCheck implements HealthCheck {
         builder.withData("schema", String.join(",", readiness.schema())).withData("rules", readiness.rulesVersion());
         Instant now = clock.instant();
         DecisionQueue.Depth depth;
+        AuditBacklog backlog;
         try {
             depth = decisions.depth();
+            backlog = audit.backlog();
         } catch (RuntimeException e) {
-            return builder.down().withData("problem", "the decision outbox cannot be read: " + e.getMessage()).build();
+            return builder.down().withData("problem", "the outboxes cannot be read: " + e.getMessage()).build();
+        }
+        builder.withData("auditStagedEvents", backlog.staged());
+        if (backlog.age(now).compareTo(settings.stallAfter()) > 0) {
+            return builder.down().withData("problem", "audit chaining stalled: an event staged at " + backlog.oldest()
+                    + " is not chained after " + settings.stallAfter().toSeconds() + " s").build();
         }
         boolean stalled = depth.stalled(now, settings.stallAfter());
         builder.withData("decisionsPendingPatients", depth.patientsDue())

@@ -41,6 +41,8 @@ public class ServiceReadiness {
     @Inject
     org.clinloop.approval.DecisionWorker decisionWorker;
     @Inject
+    org.clinloop.audit.AuditLog audit;
+    @Inject
     @ConfigProperty(name = "clinloop.model.bootstrap-seed", defaultValue = "20261123")
     long bootstrapSeed;
 
@@ -68,7 +70,8 @@ public class ServiceReadiness {
             profiles.warmUp();
             ready = true;
             problem = null;
-            decisionWorker.start(); // the outbox's tables exist now
+            audit.start(); // the audit outbox's tables exist now
+            decisionWorker.start(); // and the decision outbox's
         } catch (RuntimeException | java.sql.SQLException e) {
             problem = e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.log(Level.SEVERE, "ClinLoop is not ready: " + problem, e);

@@ -44,10 +44,14 @@ public class AuditEntryRow {
     @Column(name = "entry_hash", nullable = false, length = 64)
     private String hash;
 
+    /** The staged event this entry was chained from (null for entries chained before the audit outbox). */
+    @Column(name = "staged_id")
+    private Long stagedId;
+
     protected AuditEntryRow() {
     }
 
-    AuditEntryRow(AuditEntry entry) {
+    AuditEntryRow(AuditEntry entry, long stagedId) {
         this.sequence = entry.sequence();
         this.formatVersion = entry.formatVersion();
         this.recordedAt = entry.recordedAt();
@@ -57,6 +61,7 @@ public class AuditEntryRow {
         this.detailJson = entry.detailJson();
         this.previousHash = entry.previousHash();
         this.hash = entry.hash();
+        this.stagedId = stagedId;
     }
 
     AuditEntry toEntry() {

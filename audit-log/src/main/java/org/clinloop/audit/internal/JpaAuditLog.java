@@ -4,9 +4,10 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -16,7 +17,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicReference;
+import org.clinloop.audit.AuditBacklog;
 import org.clinloop.audit.AuditEntry;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditLog;
@@ -50,97 +52,98 @@ public class JpaAuditLog implements AuditLog {
     TreeHeadSigner signer;
     @Inject
     KeyPublisher keys;
+    @Inject
+    AuditSequencer sequencer;
     @Resource
     TransactionSynchronizationRegistry transactions;
 
-    /** Events gathered on this thread, for the transaction they were appended in. */
-    private record Gathered(Object transaction, List<AuditEvent> events) {
-    }
+    private static final Object NUDGE_AFTER_COMMIT = new Object();
 
-    private final ThreadLocal<Gathered> gathered = new ThreadLocal<>();
+    /** Staging times never go backwards on this instance, so one transaction's events keep their order. */
+    private final AtomicReference<Instant> lastStaged = new AtomicReference<>(Instant.EPOCH);
 
+    /**
+     * Stages the event in the caller's transaction: one INSERT into {@code audit_staged}, no shared
+     * row locked. The sequencer chains it once the transaction has committed.
+     */
     @Override
     @Transactional(Transactional.TxType.REQUIRED)
     public void append(AuditEvent event) {
-        Gathered g = gathered.get();
-        if (g != null && g.transaction().equals(transactionKey())) {
-            g.events().add(event);
-        } else {
-            write(List.of(event));
+        String detail = EntryCodec.canonicalDetail(event.detail());
+        Instant now = EntryCodec.recordedAt(clock.instant());
+        Instant at = lastStaged.accumulateAndGet(now, (a, b) -> a.isAfter(b) ? a : b);
+        em.persist(new AuditStagedRow(at, event.type(), event.actor().id(), event.patientId(), detail));
+        wakeSequencerOnCommit();
+    }
+
+    private void wakeSequencerOnCommit() {
+        if (transactions == null || sequencer == null || transactions.getResource(NUDGE_AFTER_COMMIT) != null) {
+            return;
         }
+        transactions.putResource(NUDGE_AFTER_COMMIT, Boolean.TRUE);
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    sequencer.nudge();
+                }
+            }
+        });
     }
 
     @Override
-    @Transactional(Transactional.TxType.REQUIRED)
-    public <T> T gathered(Supplier<T> work) {
-        Object transaction = transactionKey();
-        if (gathered.get() != null || transaction == null) {
-            return work.get();
-        }
-        Gathered g = new Gathered(transaction, new ArrayList<>());
-        gathered.set(g);
-        T result;
-        try {
-            result = work.get();
-        } finally {
-            gathered.remove();
-        }
-        write(g.events());
-        return result;
+    public void start() {
+        sequencer.start();
+        sequencer.nudge(); // whatever a crash left staged
     }
 
-    private Object transactionKey() {
-        return transactions == null ? null : transactions.getTransactionKey();
+    @Override
+    public AuditBacklog backlog() {
+        return store.backlog();
     }
 
-    /** Appends events in order under one lock of the head row (held until the transaction ends). */
-    List<AuditEntry> write(List<AuditEvent> events) {
-        if (events.isEmpty()) {
-            return List.of();
+    /** Chains what has committed so far, so that a read sees every event committed before it. */
+    private void catchUp() {
+        if (sequencer != null) {
+            sequencer.drain();
         }
-        AuditHeadRow head = em.find(AuditHeadRow.class, AuditHeadRow.SINGLETON, LockModeType.PESSIMISTIC_WRITE);
-        if (head == null) {
-            throw new IllegalStateException("The audit_head row is missing: the audit schema was not migrated.");
-        }
-        List<AuditEntry> out = new ArrayList<>(events.size());
-        for (AuditEvent event : events) {
-            long sequence = head.lastSequence() + 1;
-            Instant at = EntryCodec.recordedAt(clock.instant());
-            String detail = EntryCodec.canonicalDetail(event.detail());
-            String hash = EntryCodec.chainHash(head.lastHash(), EntryCodec.canonicalEntry(EntryCodec.CURRENT_FORMAT,
-                    sequence, at, event.type(), event.actor().id(), event.patientId(), detail));
-            AuditEntry entry = new AuditEntry(sequence, EntryCodec.CURRENT_FORMAT, at, event.type(), event.actor().id(),
-                    event.patientId(), detail, head.lastHash(), hash);
-            em.persist(new AuditEntryRow(entry));
-            head.advance(sequence, hash);
-            out.add(entry);
-        }
-        return out;
     }
 
     /**
-     * One pass over the entries: the chain link by link, and the Merkle root at the size of every
-     * signed tree head (each head's signature checked against the published keys). A head whose
+     * One pass over the chained entries: the chain link by link, and the Merkle root at the size of
+     * every signed tree head (each head's signature checked against the published keys). A head whose
      * root no longer matches means entries up to its size were rewritten or removed.
+     *
+     * <p>What has committed is chained first. The signed heads are read before the head row, and the
+     * entries up to the head row after it: every head signed so far must then fit inside the log read,
+     * while entries chained during the pass are left for the next one.
      */
     @Override
     @Transactional(Transactional.TxType.REQUIRED)
     public ChainVerification verify() {
+        catchUp();
         ChainVerifier verifier = new ChainVerifier();
         MerkleTree.Frontier frontier = new MerkleTree.Frontier();
         List<SignedTreeHead> heads = store.headsBySize();
         List<TreeHeadKey> keys = store.keys();
+        AuditHeadRow headRow = em.find(AuditHeadRow.class, AuditHeadRow.SINGLETON);
+        long end = headRow.lastSequence();
+        String endHash = headRow.lastHash();
         int nextHead = 0;
         long headsChecked = 0;
         String headProblem = null;
         long headProblemAt = 0;
         long after = 0;
         boolean chainOk = true;
-        while (chainOk) {
-            List<AuditEntryRow> page = em.createQuery(
-                            "select e from AuditEntryRow e where e.sequence > :after order by e.sequence",
-                            AuditEntryRow.class)
+        while (chainOk && after < end) {
+            List<AuditEntryRow> page = em.createQuery("select e from AuditEntryRow e"
+                            + " where e.sequence > :after and e.sequence <= :end order by e.sequence", AuditEntryRow.class)
                     .setParameter("after", after)
+                    .setParameter("end", end)
                     .setMaxResults(PAGE)
                     .getResultList();
             for (AuditEntryRow row : page) {
@@ -167,8 +170,7 @@ public class JpaAuditLog implements AuditLog {
             }
         }
         if (chainOk) {
-            AuditHeadRow head = em.find(AuditHeadRow.class, AuditHeadRow.SINGLETON);
-            verifier.expectHead(head.lastSequence(), head.lastHash());
+            verifier.expectHead(end, endHash);
         }
         while (headProblem == null && nextHead < heads.size() && chainOk) {
             SignedTreeHead h = heads.get(nextHead++);
@@ -176,7 +178,8 @@ public class JpaAuditLog implements AuditLog {
                     + h.timestamp() + ", found " + frontier.size() + " (entries were removed)";
             headProblemAt = frontier.size() + 1;
         }
-        return verifier.result().withTreeHeads(headsChecked, HEX.formatHex(frontier.root()), headProblemAt, headProblem);
+        return verifier.result().withTreeHeads(headsChecked, HEX.formatHex(frontier.root()), headProblemAt, headProblem)
+                .withStaged(store.backlog().staged());
     }
 
     private static String checkHead(SignedTreeHead h, byte[] root, List<TreeHeadKey> keys) {
@@ -195,6 +198,7 @@ public class JpaAuditLog implements AuditLog {
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<AuditEntry> read(AuditQuery query) {
+        catchUp();
         StringBuilder jpql = new StringBuilder("select e from AuditEntryRow e where 1 = 1");
         query.patient().ifPresent(p -> jpql.append(" and e.patientId = :patient"));
         query.eventType().ifPresent(t -> jpql.append(" and e.type = :type"));
@@ -226,11 +230,13 @@ public class JpaAuditLog implements AuditLog {
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<AuditEntry> entry(long sequence) {
+        catchUp();
         return Optional.ofNullable(em.find(AuditEntryRow.class, sequence)).map(AuditEntryRow::toEntry);
     }
 
     @Override
     public void forEach(long from, long to, Consumer<AuditEntry> sink) {
+        catchUp();
         long after = Math.max(0, from - 1);
         while (after < to) {
             List<AuditEntry> page = store.committedAfter(after, PAGE);
@@ -250,6 +256,7 @@ public class JpaAuditLog implements AuditLog {
     @Override
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public SignedTreeHead treeHead() {
+        catchUp();
         TreeHeadKey key = signer.key();
         if (store.keys().stream().noneMatch(k -> k.keyId().equals(key.keyId()))) {
             keys.publish(key);
@@ -280,6 +287,7 @@ public class JpaAuditLog implements AuditLog {
     @Override
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public InclusionProof inclusionProof(long sequence, long treeSize) {
+        catchUp();
         return index.withTree(tree -> {
             long size = treeSize <= 0 ? tree.size() : treeSize;
             if (size > tree.size() || sequence < 1 || sequence > size) {
@@ -295,6 +303,7 @@ public class JpaAuditLog implements AuditLog {
     @Override
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public ConsistencyProof consistencyProof(long first, long second) {
+        catchUp();
         return index.withTree(tree -> {
             if (first < 1 || first > second || second > tree.size()) {
                 throw new IllegalArgumentException("Expected 1 <= first <= second <= " + tree.size() + ", found "

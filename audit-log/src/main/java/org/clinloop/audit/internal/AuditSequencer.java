@@ -1,0 +1,115 @@
+package org.clinloop.audit.internal;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Chains staged events into the log. One loop per service instance, woken when a transaction that
+ * staged events commits, and by a timer (events staged by another instance, or left by a crash).
+ * Instances need no leader: every batch locks the head row first, so batches from different loops
+ * run one after another and each staged event is chained once.
+ */
+@ApplicationScoped
+public class AuditSequencer {
+
+    static final int BATCH = 500;
+    static final long POLL_MILLIS = 1000;
+    private static final Logger LOG = Logger.getLogger(AuditSequencer.class.getName());
+
+    @Resource
+    ManagedScheduledExecutorService executor;
+    @Inject
+    AuditStore store;
+
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean wanted = new AtomicBoolean();
+    private final AtomicLong chained = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicReference<String> lastFailure = new AtomicReference<>();
+    private volatile boolean stopped;
+    private ScheduledFuture<?> timer;
+
+    /** Starts the timer once the schema exists; calling it again does nothing. */
+    public synchronized void start() {
+        if (timer == null && !stopped && executor != null) {
+            timer = executor.scheduleWithFixedDelay(this::nudge, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Asks the loop to chain what has been staged; returns at once. */
+    public void nudge() {
+        if (stopped || executor == null) {
+            return;
+        }
+        wanted.set(true);
+        if (!running.compareAndSet(false, true)) {
+            return; // the running loop will see the request
+        }
+        try {
+            executor.execute(this::loop);
+        } catch (RuntimeException e) {
+            running.set(false); // shutting down: the next start chains what is left
+        }
+    }
+
+    private void loop() {
+        try {
+            while (!stopped && wanted.getAndSet(false)) {
+                drain();
+            }
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            lastFailure.set(e.toString());
+            LOG.log(Level.WARNING, "Chaining staged audit events failed and was rolled back; they stay staged", e);
+        } finally {
+            running.set(false);
+            if (wanted.get() && !stopped) {
+                nudge(); // a request that came in while this loop was finishing
+            }
+        }
+    }
+
+    /** Chains every event staged and committed so far, in this thread; returns how many. */
+    public long drain() {
+        long total = 0;
+        int n;
+        do {
+            n = store.chainStaged(BATCH);
+            total += n;
+        } while (n == BATCH && !stopped);
+        chained.addAndGet(total);
+        return total;
+    }
+
+    /** Events this instance chained since it started. */
+    public long chained() {
+        return chained.get();
+    }
+
+    public long failures() {
+        return failures.get();
+    }
+
+    /** The last failure's message, or null. */
+    public String lastFailure() {
+        return lastFailure.get();
+    }
+
+    @PreDestroy
+    void stop() {
+        stopped = true;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+}
