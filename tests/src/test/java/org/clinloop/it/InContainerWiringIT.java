@@ -157,6 +157,62 @@ class InContainerWiringIT {
         }
     }
 
+    /** An event staged and committed, as a crash between commit and chaining would leave it. */
+    long stageDirectly(java.sql.Connection c, String patient) throws Exception {
+        long id;
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT nextval('audit_staged_seq')")) {
+            rs.next();
+            id = rs.getLong(1);
+        }
+        try (var ps = c.prepareStatement("INSERT INTO audit_staged (id, staged_at, event_type, actor_id, patient_id,"
+                + " detail) VALUES (?, now(), 'AUDIT_READ', ?, ?, '{\"probe\":\"staged\"}')")) {
+            ps.setLong(1, id);
+            ps.setString(2, TESTER.id());
+            ps.setString(3, patient);
+            ps.executeUpdate();
+        }
+        return id;
+    }
+
+    @Test
+    void anEventLeftStagedIsChainedBeforeTheNextReadAndOnlyOnce() throws Exception {
+        String patient = "p-staged-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try (var c = dataSource.getConnection()) {
+            stageDirectly(c, patient);
+        }
+        List<AuditEntry> found = audit.read(new AuditQuery(patient, null, 10));
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).detailJson()).isEqualTo("{\"probe\":\"staged\"}");
+        assertThat(audit.read(new AuditQuery(patient, null, 10))).hasSize(1);
+        var verification = audit.verify();
+        assertThat(verification.intact()).as(verification.reason()).isTrue();
+    }
+
+    @Test
+    void postgresRefusesToRemoveOrChangeAStagedEventThatWasNotChained() throws Exception {
+        try (var c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                long id = stageDirectly(c, "p-staged-guard");
+                try (var st = c.createStatement()) {
+                    assertThatThrownBy(() -> st.executeUpdate("DELETE FROM audit_staged WHERE id = " + id))
+                            .hasMessageContaining("leaves only by being chained");
+                }
+            } finally {
+                c.rollback();
+            }
+            try {
+                long id = stageDirectly(c, "p-staged-guard");
+                try (var st = c.createStatement()) {
+                    assertThatThrownBy(() -> st.executeUpdate("UPDATE audit_staged SET actor_id = 'x' WHERE id = " + id))
+                            .hasMessageContaining("refused");
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
     @Test
     void postgresRefusesToChangeOrRemoveAnEntry() throws Exception {
         audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, null, Map.of("probe", "refusal")));
