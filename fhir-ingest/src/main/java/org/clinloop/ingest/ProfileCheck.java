@@ -83,6 +83,11 @@ import org.hl7.fhir.utilities.validation.ValidationMessage;
  * short-lived reference validator. Building that validator parses the FHIR core library's 1.5 MB
  * {@code oidregistry.csv} each time (about 10 of the 11 ms a check costs); the WAR shadows the file with an empty
  * one (service {@code src/main/resources}), which {@link #warmUp()} reports.
+ *
+ * <p>An Observation whose shape ({@link ConformingShapes}: its JSON with ids, identifiers,
+ * references, times and values masked where their form cannot matter) was already validated clean
+ * is answered clean without validating it again; anything that has a finding is validated in full
+ * every time. {@link #reuse()} counts both.
  */
 @ApplicationScoped
 public class ProfileCheck {
@@ -194,9 +199,14 @@ public class ProfileCheck {
         return expression.replaceAll("\\[\\d+]", "");
     }
 
+    /** How many shapes of clean Observations are remembered ({@link ConformingShapes}). */
+    static final int SHAPES = 10_000;
+    private static final ProfileReport CLEAN = new ProfileReport(List.of(), List.of());
+
     private final FhirContext fhir;
     private final ValidationSupportChain support;
     private final ReferenceValidator validator;
+    private final ConformingShapes shapes;
 
     /** A check over the shared R4 context (the constructor CDI uses). */
     public ProfileCheck() {
@@ -204,6 +214,11 @@ public class ProfileCheck {
     }
 
     public ProfileCheck(FhirContext fhir) {
+        this(fhir, SHAPES);
+    }
+
+    /** A check that remembers up to {@code shapes} shapes of clean Observations (0: validates every one in full). */
+    ProfileCheck(FhirContext fhir, int shapes) {
         if (fhir.getVersion().getVersion() != FhirVersionEnum.R4) {
             throw new IllegalArgumentException("expected an R4 FhirContext, found " + fhir.getVersion().getVersion());
         }
@@ -211,6 +226,7 @@ public class ProfileCheck {
         // everything it needs is on the class path. The policy is per class loader, i.e. per WAR.
         ManagedWebAccess.setAccessPolicy(ManagedWebAccess.WebAccessPolicy.PROHIBITED);
         this.fhir = fhir;
+        this.shapes = new ConformingShapes(shapes);
         this.support = new ValidationSupportChain(
                 new DefaultProfileValidationSupport(fhir),
                 new CommonCodeSystemsTerminologyService(fhir),
@@ -255,9 +271,14 @@ public class ProfileCheck {
         if (vitalSign != null && !r4.getMeta().hasProfile(vitalSign)) {
             options.addProfile(vitalSign); // when claimed, the validator applies it already
         }
+        IValidationContext<IBaseResource> context = ValidationContext.forResource(fhir, resource, options);
+        String shape = r4 instanceof Observation ? ConformingShapes.shapeOf(context.getResourceAsString()) : null;
+        if (shape != null && shapes.conforms(shape)) {
+            return CLEAN; // a reading of this shape was validated in full and found clean
+        }
         List<ValidationMessage> messages;
         try {
-            messages = validator.messages(ValidationContext.forResource(fhir, resource, options));
+            messages = validator.messages(context);
         } catch (RuntimeException failure) {
             // The validator is third-party code reading hostile input (the fuzz test found a UCUM
             // code it parses as a number and throws on). What cannot be validated is not accepted.
@@ -290,7 +311,19 @@ public class ProfileCheck {
                 }
             }
         }
+        if (shape != null && errors.isEmpty() && warnings.isEmpty()) {
+            shapes.remember(shape);
+        }
         return new ProfileReport(List.copyOf(errors), List.copyOf(warnings));
+    }
+
+    /** Checks answered from a remembered shape, and checks validated in full, since start (Observations only). */
+    public Reuse reuse() {
+        return new Reuse(shapes.hits(), shapes.misses());
+    }
+
+    /** How often an Observation's shape was found among the clean ones. */
+    public record Reuse(long reused, long validated) {
     }
 
     /** A warning for each meta.profile this server does not know, naming what was applied instead. */
