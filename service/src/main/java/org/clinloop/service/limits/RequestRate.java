@@ -63,6 +63,12 @@ public class RequestRate implements Filter {
             return null;
         }
         TokenBucket.Rate ehrSystem = rate(config, Caller.Kind.EHR_SYSTEM, 1000, 20_000);
+        // Clients' own rates are read when a client is first seen; a bad one fails start-up here instead.
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(PREFIX + "client.") && (name.endsWith(".per-second") || name.endsWith(".burst"))) {
+                clientRate(config, name.substring((PREFIX + "client.").length(), name.lastIndexOf('.')), ehrSystem);
+            }
+        }
         CallerRates.Settings settings = CallerRates.Settings.of(ehrSystem, rate(config, Caller.Kind.STAFF, 50, 1000),
                 rate(config, Caller.Kind.PATIENT, 5, 100), client -> clientRate(config, client, ehrSystem),
                 config.getOptionalValue(PREFIX + "max-callers", Integer.class).orElse(100_000));
