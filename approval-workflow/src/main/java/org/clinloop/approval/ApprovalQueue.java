@@ -16,6 +16,7 @@ import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
+import org.clinloop.audit.CallerText;
 import org.clinloop.recommendation.BloodPressureReading;
 import org.clinloop.recommendation.ClinicianFeedback;
 import org.clinloop.recommendation.Direction;
@@ -97,7 +98,7 @@ public class ApprovalQueue {
             detail.put("recheck", check.fired());
             detail.put("rulesVersion", check.rulesVersion());
         }
-        detail.put("note", String.valueOf(note));
+        detail.put("note", CallerText.capped(String.valueOf(note)));
         Direction label = Direction.between(task.fromStep(), task.toStep());
         audit.append(AuditEvent.of(AuditEventType.TASK_APPROVED, clinician, task.patientId(), detail));
         feedback.record(store.feedback(task.proposalId(), ClinicianFeedback.Action.APPROVED, task.toStep(), null,
@@ -149,7 +150,7 @@ public class ApprovalQueue {
         detail.put("chosenStep", toStep);
         detail.put("recheck", check.fired());
         detail.put("rulesVersion", check.rulesVersion());
-        detail.put("note", String.valueOf(note));
+        detail.put("note", CallerText.capped(String.valueOf(note)));
         audit.append(AuditEvent.of(AuditEventType.TASK_MODIFIED, clinician, task.patientId(), detail));
         feedback.record(store.feedback(task.proposalId(), ClinicianFeedback.Action.MODIFIED, toStep, null,
                 Direction.between(task.fromStep(), toStep),
@@ -171,7 +172,7 @@ public class ApprovalQueue {
         Instant now = clock.instant();
         ApprovalTask decided = store.decide(taskId, TaskStatus.REJECTED, clinician.id(), now, reason.name(), note);
         audit.append(AuditEvent.of(AuditEventType.TASK_REJECTED, clinician, task.patientId(), Map.of(
-                "task", taskId, "proposal", task.proposalId(), "reason", reason.name(), "note", String.valueOf(note))));
+                "task", taskId, "proposal", task.proposalId(), "reason", reason.name(), "note", CallerText.capped(String.valueOf(note)))));
         Direction proposed = Direction.between(task.fromStep(), task.toStep());
         feedback.record(store.feedback(task.proposalId(), ClinicianFeedback.Action.REJECTED, task.fromStep(),
                 reason.name(), reason.label(proposed), reason.labelNote(proposed), clinician.id(), now));

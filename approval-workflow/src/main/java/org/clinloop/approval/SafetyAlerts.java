@@ -10,6 +10,7 @@ import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
+import org.clinloop.audit.CallerText;
 
 /** Alerts as a clinician works them: acknowledged by a named clinician of the patient's care team. */
 @ApplicationScoped
@@ -49,7 +50,7 @@ public class SafetyAlerts {
         audit.append(AuditEvent.of(AuditEventType.ALERT_ACKNOWLEDGED, clinician, after.patientId(), Map.of(
                 "alert", alertId, "code", after.code(), "occurrences", after.occurrences(),
                 "minutesOpen", java.time.Duration.between(after.createdAt(), after.acknowledgedAt()).toMinutes(),
-                "note", String.valueOf(note))));
+                "note", CallerText.capped(String.valueOf(note)))));
         return after;
     }
 }

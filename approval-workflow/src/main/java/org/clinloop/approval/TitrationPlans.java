@@ -13,6 +13,7 @@ import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
+import org.clinloop.audit.CallerText;
 
 /** Clinician authoring of safety bounds and regimens: versioned, signed, audited, never edited in place. */
 @ApplicationScoped
@@ -152,7 +153,7 @@ public class TitrationPlans {
         store.saveRegimen(regimen);
         audit.append(AuditEvent.of(AuditEventType.REGIMEN_SET, ehr, patientId, Map.of(
                 "protocol", protocol, "doseStep", doseStep, "dose", limits.ladder().describe(doseStep),
-                "source", "MedicationRequest/" + order, "prescriber", prescriber, "authoredOn", authoredOn.toString(),
+                "source", "MedicationRequest/" + order, "prescriber", CallerText.capped(prescriber), "authoredOn", authoredOn.toString(),
                 "replaced", current.map(r -> r.protocol() + " step " + r.doseStep() + " since " + r.since())
                         .orElse("none"))));
         OpenTasks.cancelStale(store, audit, patientId, doseStep, ehr, clock.instant());

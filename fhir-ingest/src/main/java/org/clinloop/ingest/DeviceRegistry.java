@@ -18,6 +18,7 @@ import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
+import org.clinloop.audit.CallerText;
 import org.clinloop.ingest.internal.DeviceRow;
 import org.clinloop.ingest.internal.FhirStore;
 import org.clinloop.ingest.internal.MedicationStatementRow;
@@ -68,7 +69,7 @@ public class DeviceRegistry {
                 : device.getType().getCodingFirstRep().getDisplay() : null;
         store.saveDevice(new DeviceRow(id, patientId, type, now, fhir.newJsonParser().encodeResourceToString(stored)));
         audit.append(AuditEvent.of(AuditEventType.DEVICE_REGISTERED, actor, patientId, Map.of(
-                "device", id, "type", String.valueOf(type))));
+                "device", id, "type", CallerText.capped(String.valueOf(type)))));
         return stored;
     }
 
@@ -124,7 +125,7 @@ public class DeviceRegistry {
         store.saveStatement(new MedicationStatementRow(id, patientId, taken, status, rxnorm, now,
                 fhir.newJsonParser().encodeResourceToString(stored)));
         audit.append(AuditEvent.of(AuditEventType.INTAKE_REPORTED, actor, patientId, Map.of(
-                "statement", id, "status", status, "rxnorm", String.valueOf(rxnorm), "takenAt", taken.toString())));
+                "statement", id, "status", status, "rxnorm", CallerText.capped(String.valueOf(rxnorm)), "takenAt", taken.toString())));
         return stored;
     }
 

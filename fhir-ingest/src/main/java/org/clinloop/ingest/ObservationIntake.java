@@ -25,6 +25,7 @@ import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
+import org.clinloop.audit.CallerText;
 import org.clinloop.audit.Fingerprints;
 import org.clinloop.ingest.internal.DeviceRow;
 import org.clinloop.ingest.internal.FhirStore;
@@ -134,8 +135,12 @@ public class ObservationIntake {
         for (InputProblem p : problems) {
             issues.add(Map.of("expression", String.valueOf(p.expression()), "code", p.code(), "message", p.message()));
         }
+        // The refusal's answer lists every problem; the immutable log keeps the first few, each as
+        // InputProblem bounds it (expression 200, message 400 characters, a cut one marked).
         audit.append(AuditEvent.of(AuditEventType.OBSERVATION_REJECTED, actor,
-                patientId != null && patients.knows(patientId) ? patientId : null, Map.of("problems", issues)));
+                patientId != null && patients.knows(patientId) ? patientId : null, Map.of("problems",
+                        CallerText.capped(issues, n -> Map.of("expression", "null", "code", "informational",
+                                "message", CallerText.cutItems(n, "problems"))))));
     }
 
     /**
@@ -313,7 +318,8 @@ public class ObservationIntake {
                 : m.value() != null ? new ReadingRecorded.Quantity(m.value()) : new ReadingRecorded.Coded(m.code());
         return ReadingRecorded.accepted(id, kind.name(), ObservationRules.LOINC + "|" + kind.code(), effective,
                 source.code(), value, kind.unit(), Fingerprints.sha256Hex(json.getBytes(StandardCharsets.UTF_8)),
-                warnings.stream().map(w -> w.expression() + ": " + w.message()).toList());
+                CallerText.capped(warnings.stream().map(w -> w.expression() + ": " + w.message()).toList(),
+                        n -> CallerText.cutItems(n, "warnings")));
     }
 
     /** The unit, code or system of a value quantity (the vital-signs profiles fix them). */

@@ -22,6 +22,7 @@ import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
+import org.clinloop.audit.CallerText;
 import org.clinloop.audit.Fingerprints;
 import org.clinloop.ingest.internal.FhirStore;
 import org.clinloop.ingest.internal.PatientRow;
@@ -131,7 +132,7 @@ public class PatientDirectory implements CareTeam {
             store.insertPatient(row);
         }
         audit.append(AuditEvent.of(AuditEventType.PATIENT_REGISTERED, actor, patientId, Map.of(
-                "created", created, "version", row.versionId(), "generalPractitioner", String.valueOf(practitioner),
+                "created", created, "version", row.versionId(), "generalPractitioner", CallerText.capped(String.valueOf(practitioner)),
                 "resourceHash", Fingerprints.sha256Hex(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
         return new Saved(stored, warnings);
     }

@@ -29,6 +29,7 @@ import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
+import org.clinloop.audit.CallerText;
 import org.clinloop.audit.Fingerprints;
 import org.clinloop.ingest.internal.FhirStore;
 import org.clinloop.ingest.internal.MedicationRequestRow;
@@ -163,12 +164,13 @@ public class Prescriptions {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("order", id);
         detail.put("status", order.getStatus().toCode());
-        detail.put("rxnorm", String.valueOf(rxnorm == null ? null : rxnorm.getCode()));
+        detail.put("rxnorm", CallerText.capped(String.valueOf(rxnorm == null ? null : rxnorm.getCode())));
         detail.put("authoredOn", order.getAuthoredOn().toInstant().toString());
-        detail.put("requester", String.valueOf(requester));
+        detail.put("requester", CallerText.capped(String.valueOf(requester)));
         detail.put("resourceHash", Fingerprints.sha256Hex(json.getBytes(StandardCharsets.UTF_8)));
         if (!warnings.isEmpty()) {
-            detail.put("warnings", warnings.stream().map(w -> w.expression() + ": " + w.message()).toList());
+            detail.put("warnings", CallerText.capped(warnings.stream().map(w -> w.expression() + ": " + w.message()).toList(),
+                    n -> CallerText.cutItems(n, "warnings")));
         }
         audit.append(AuditEvent.of(AuditEventType.PRESCRIPTION_RECEIVED, actor, patientId, detail));
         return new Stored(stored, warnings);

@@ -48,4 +48,21 @@ class AcceptedReadingRecordTest {
                 "{\"resourceType\":\"Observation\",\"id\":\"obs-s1\"}", List.of()).toDetail()))
                 .isEqualTo(golden("observation-accepted-symptom.json"));
     }
+
+    /** Issue 14, hole 6: a caller can make the profile report many warnings; the log keeps the first ten. */
+    @Test
+    void manyWarningsAreCutToTheFirstTenAndAMarker() {
+        Instant at = Instant.parse("2026-12-01T08:00:00Z");
+        List<InputProblem> warnings = java.util.stream.IntStream.range(0, 37)
+                .mapToObj(i -> new InputProblem("Observation.extension[" + i + "]", "informational", "unknown extension"))
+                .toList();
+        org.clinloop.approval.ReadingRecorded recorded = ObservationIntake.accepted("obs-k2", ObservationKind.POTASSIUM,
+                at, ObservationSource.EHR_SYSTEM, null, new Measurement("obs-k2", ObservationKind.POTASSIUM, at, 4.1, null),
+                "{}", warnings);
+        assertThat(recorded.warnings()).hasSize(11);
+        assertThat(recorded.warnings().get(9)).isEqualTo("Observation.extension[9]: unknown extension");
+        assertThat(recorded.warnings().get(10)).isEqualTo("…[cut: 37 warnings in all, the first 10 kept]");
+        assertThat(org.clinloop.approval.ReadingRecorded.fromDetail(new java.util.LinkedHashMap<>(recorded.toDetail())))
+                .as("the record still reads back").isEqualTo(recorded);
+    }
 }

@@ -10,7 +10,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
@@ -31,9 +30,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * transaction of a few thousand observations) with 413 and an OperationOutcome, before anything is
  * parsed. A declared {@code Content-Length} over the limit is refused unread; a chunked body is
  * read up to the limit and refused when it goes past it, so no request can make the server buffer
- * more than the limit.
+ * more than the limit. Declared in {@code web.xml}, after the rate and in-flight limits.
  */
-@WebFilter(urlPatterns = {"/api/*", "/fhir/*"})
 public class BodyLimit implements Filter {
 
     private static final Jsonb JSON = JsonbBuilder.create();

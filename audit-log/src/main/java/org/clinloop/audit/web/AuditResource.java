@@ -35,6 +35,7 @@ import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
 import org.clinloop.audit.AuditExport;
 import org.clinloop.audit.AuditQuery;
+import org.clinloop.audit.CallerText;
 import org.clinloop.audit.ConsistencyProof;
 import org.clinloop.audit.InclusionProof;
 import org.clinloop.audit.SignedTreeHead;
@@ -87,9 +88,9 @@ public class AuditResource {
         }
         List<AuditEntry> entries = log.read(query);
         Map<String, Object> q = new LinkedHashMap<>();
-        q.put("patient", String.valueOf(patient));
+        q.put("patient", CallerText.capped(String.valueOf(patient)));
         q.put("type", String.valueOf(type));
-        q.put("actor", String.valueOf(actorId));
+        q.put("actor", CallerText.capped(String.valueOf(actorId)));
         q.put("from", String.valueOf(from));
         q.put("to", String.valueOf(to));
         q.put("limit", query.limit());

@@ -16,6 +16,7 @@ import java.util.logging.Logger;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
+import org.clinloop.audit.CallerText;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -65,7 +66,7 @@ public class SignInRecorder implements Filter {
                 detail.put("client", String.valueOf((Object) jwt.getClaim("azp")));
                 detail.put("roles", actor.roles());
                 detail.put("issuedAt", jwt.getIssuedAtTime());
-                detail.put("firstRequest", http.getMethod() + " " + http.getRequestURI());
+                detail.put("firstRequest", CallerText.capped(http.getMethod() + " " + http.getRequestURI()));
                 log.append(AuditEvent.of(AuditEventType.SIGN_IN, actor, actor.patientId(), detail));
             });
         } catch (RuntimeException e) {

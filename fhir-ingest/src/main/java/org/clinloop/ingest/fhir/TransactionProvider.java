@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.annotation.TransactionParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import org.clinloop.ingest.ObservationIntake;
 import org.clinloop.ingest.PatientDirectory;
 import org.clinloop.ingest.Prescriptions;
 import org.clinloop.ingest.TransactionIntake;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
@@ -43,6 +45,9 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * transaction and answered with its own status (and OperationOutcome when refused), so one bad
  * entry does not cost the others; it refers to stored resources, not to other entries. Observation
  * entries may carry {@code request.ifNoneExist: identifier=…} (conditional create).
+ *
+ * <p>A Bundle of more than {@code clinloop.limits.bundle-entries} (1000) entries is refused whole
+ * with 413 before any entry is looked at: nothing is stored, checked or recorded.
  */
 @Dependent
 public class TransactionProvider {
@@ -57,6 +62,9 @@ public class TransactionProvider {
     Prescriptions prescriptions;
     @Inject
     PatientDirectory patients;
+    @Inject
+    @ConfigProperty(name = "clinloop.limits.bundle-entries", defaultValue = "1000")
+    int maxEntries;
 
     @Transaction
     public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
@@ -66,7 +74,22 @@ public class TransactionProvider {
             throw new InvalidRequestException("Expected Bundle.type transaction or batch, found "
                     + (bundle.hasType() ? bundle.getType().toCode() : "none"));
         }
+        requireWithinEntryCap(bundle, maxEntries);
         return batch ? batch(bundle, actor) : transaction(bundle, actor);
+    }
+
+    /** 413 with an OperationOutcome naming the cap and the count when the Bundle has more than {@code max} entries. */
+    static void requireWithinEntryCap(Bundle bundle, int max) {
+        int count = bundle.getEntry().size();
+        if (count <= max) {
+            return;
+        }
+        String message = "Expected a " + bundle.getType().toCode() + " Bundle of at most " + max + " entries, found "
+                + count + "; split it into Bundles of " + max + " or fewer.";
+        OperationOutcome oo = new OperationOutcome();
+        oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.TOOCOSTLY)
+                .setDiagnostics(message).addExpression("Bundle.entry");
+        throw new PayloadTooLargeException(message, oo);
     }
 
     private Bundle transaction(Bundle bundle, Actor actor) {

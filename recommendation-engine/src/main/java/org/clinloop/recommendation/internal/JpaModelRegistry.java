@@ -17,6 +17,7 @@ import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
+import org.clinloop.audit.CallerText;
 import org.clinloop.recommendation.ClinicianFeedback;
 import org.clinloop.recommendation.FeedbackLog;
 import org.clinloop.recommendation.ModelRegistry;
@@ -227,7 +228,7 @@ public class JpaModelRegistry implements ModelRegistry {
         to.reinstate();
         ModelVersion version = to.toVersion();
         audit.append(AuditEvent.of(AuditEventType.MODEL_ROLLED_BACK, steward, null, Map.of(
-                "from", from.id(), "to", to.id(), "provenanceHash", version.provenanceHash(), "reason", reason)));
+                "from", from.id(), "to", to.id(), "provenanceHash", version.provenanceHash(), "reason", CallerText.capped(reason))));
         return version;
     }
 

@@ -1,0 +1,124 @@
+package org.clinloop.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The test Keycloak's admin API, for tests that need an identity of their own (a system client
+ * whose limits no other test shares). Signs in as the bootstrap admin that {@code ./clinloop test}
+ * generated ({@code KC_BOOTSTRAP_ADMIN_PASSWORD}).
+ */
+final class KeycloakAdmin {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String keycloak;
+    private final String password;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    KeycloakAdmin(String keycloak) {
+        this.keycloak = keycloak;
+        this.password = Objects.requireNonNull(System.getenv("KC_BOOTSTRAP_ADMIN_PASSWORD"),
+                "KC_BOOTSTRAP_ADMIN_PASSWORD is not set: run through ./clinloop test (it generates the test secrets)");
+    }
+
+    /**
+     * A confidential client of the ClinLoop realm with client credentials, a service account of
+     * {@code role} and the {@code clinloop-api} scope, like {@code clinloop-ehr}; an older one of the
+     * same id is replaced.
+     */
+    void createSystemClient(String clientId, String secret, String role) {
+        String admin = token();
+        deleteClient(clientId, admin);
+        ObjectNode client = JSON.createObjectNode()
+                .put("clientId", clientId).put("enabled", true).put("publicClient", false)
+                .put("clientAuthenticatorType", "client-secret").put("secret", secret)
+                .put("standardFlowEnabled", false).put("directAccessGrantsEnabled", false)
+                .put("serviceAccountsEnabled", true);
+        client.putArray("defaultClientScopes").add("clinloop-api");
+        HttpResponse<String> created = send("POST", "/clients", admin, client.toString());
+        require(created, 201);
+        String id = created.headers().firstValue("Location").map(l -> l.substring(l.lastIndexOf('/') + 1))
+                .orElseThrow(() -> new IllegalStateException("Keycloak created a client without a Location"));
+        JsonNode scopes = json(require(send("GET", "/clients/" + id + "/default-client-scopes", admin, null), 200));
+        if (!scopes.toString().contains("\"clinloop-api\"")) {
+            for (JsonNode scope : json(require(send("GET", "/client-scopes", admin, null), 200))) {
+                if ("clinloop-api".equals(scope.get("name").asText())) {
+                    require(send("PUT", "/clients/" + id + "/default-client-scopes/" + scope.get("id").asText(), admin,
+                            null), 204);
+                }
+            }
+        }
+        String user = json(require(send("GET", "/clients/" + id + "/service-account-user", admin, null), 200))
+                .get("id").asText();
+        JsonNode realmRole = json(require(send("GET", "/roles/" + role, admin, null), 200));
+        require(send("POST", "/users/" + user + "/role-mappings/realm", admin,
+                JSON.createArrayNode().add(realmRole).toString()), 204);
+    }
+
+    void deleteClient(String clientId) {
+        deleteClient(clientId, token());
+    }
+
+    private void deleteClient(String clientId, String admin) {
+        String query = "/clients?clientId=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8);
+        for (JsonNode c : json(require(send("GET", query, admin, null), 200))) {
+            require(send("DELETE", "/clients/" + c.get("id").asText(), admin, null), 204);
+        }
+    }
+
+    private String token() {
+        String form = "grant_type=password&client_id=admin-cli&username=admin&password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(keycloak + "/realms/master/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        return json(require(exchange(request), 200)).get("access_token").asText();
+    }
+
+    private HttpResponse<String> send(String method, String path, String admin, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(keycloak + "/admin/realms/clinloop" + path))
+                .header("Authorization", "Bearer " + admin).timeout(Duration.ofSeconds(20));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return exchange(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private HttpResponse<String> exchange(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("Keycloak at " + keycloak + " is unreachable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpResponse<String> require(HttpResponse<String> r, int status) {
+        if (r.statusCode() != status) {
+            throw new IllegalStateException("Expected Keycloak to answer " + r.request().method() + " " + r.request().uri()
+                    + " with " + status + ", found " + r.statusCode() + " " + r.body());
+        }
+        return r;
+    }
+
+    private static JsonNode json(HttpResponse<String> r) {
+        try {
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("Expected JSON from Keycloak, found " + r.body(), e);
+        }
+    }
+}
