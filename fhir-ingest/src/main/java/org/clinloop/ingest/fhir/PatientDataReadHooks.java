@@ -145,7 +145,8 @@ public class PatientDataReadHooks {
     /** The actor of a read of patient data, or empty for anything else. */
     private static Optional<Actor> reader(RequestDetails request) {
         RestOperationTypeEnum operation = request.getRestOperationType();
-        if (operation == null || !READS.contains(operation) || NOT_PATIENT_DATA.contains(request.getResourceName())
+        String type = request.getResourceName(); // null for a page of a search
+        if (operation == null || !READS.contains(operation) || (type != null && NOT_PATIENT_DATA.contains(type))
                 || !(request instanceof ServletRequestDetails servlet)) {
             return Optional.empty();
         }
