@@ -140,6 +140,19 @@ class PatientDataReadsIT {
     }
 
     @Test
+    void aSearchThatFindsNothingStillNamesThePatientItAsksAbout() {
+        int before = reads(Clinic.RIVERA, other).size();
+        JsonNode empty = expect(api.get("/fhir/Observation?patient=" + other, clinic.clinician(Clinic.RIVERA)), 200).json();
+        assertThat(empty.path("entry").size()).isZero();
+        List<JsonNode> after = reads(Clinic.RIVERA, other);
+        assertThat(after).hasSize(before + 1);
+        JsonNode search = detail(after.get(0));
+        assertThat(texts(search.get("patients"))).containsExactly(other);
+        assertThat(search.get("returned").asInt()).isZero();
+        assertThat(search.get("outcome").asText()).isEqualTo("SUCCESS");
+    }
+
+    @Test
     void aPatientReadingTheirOwnAdjustmentsLeavesOneEntry() {
         int before = reads(Clinic.JONES, Clinic.JONES_ID).size();
         JsonNode mine = expect(api.get("/api/me/adjustments?limit=5", clinic.patient(Clinic.JONES)), 200).json();

@@ -48,8 +48,9 @@ import org.hl7.fhir.instance.model.api.IIdType;
  *       or failed: the entry names the patient and the ids asked for.</li>
  * </ul>
  *
- * <p>Patients of an answer: each Patient returned, and every Patient any returned resource refers to
- * (an Observation's subject, a Task's {@code for}, an AuditEvent's entity). MeasureReports are not
+ * <p>Patients of an answer: each Patient returned, every Patient any returned resource refers to
+ * (an Observation's subject, a Task's {@code for}, an AuditEvent's entity), and the patient a search
+ * names ({@code patient=}, {@code subject=}) even when nothing was found. MeasureReports are not
  * recorded: they are aggregates over groups of at least 11, like the REST fairness reports.
  */
 @Interceptor
@@ -98,6 +99,7 @@ public class PatientDataReadHooks {
                 }
             }
         }
+        patients.addAll(askedFor(request));
         PatientDataRead read = read(request, actor.get(), ids, resources.size(), patients, 200);
         request.getUserData().put(RECORDED, Boolean.TRUE);
         try {
@@ -126,13 +128,7 @@ public class PatientDataReadHooks {
                 patients.add(asked.getIdPart());
             }
         }
-        for (Map.Entry<String, String[]> p : request.getParameters().entrySet()) {
-            if (PATIENT_PARAMETERS.contains(p.getKey())) {
-                for (String v : p.getValue()) {
-                    patients.add(v.startsWith("Patient/") ? v.substring("Patient/".length()) : v);
-                }
-            }
-        }
+        patients.addAll(askedFor(request));
         try {
             log.append(read(request, actor.get(), ids, 0, patients, exception.getStatusCode()).event(actor.get()));
         } catch (RuntimeException e) {
@@ -140,6 +136,24 @@ public class PatientDataReadHooks {
                     + " could not be recorded", e);
         }
         return true;
+    }
+
+    /**
+     * The patients a search is about ({@code patient=}, {@code subject=}): named whether or not
+     * anything was found, since an empty answer also says something about them.
+     */
+    private static Set<String> askedFor(RequestDetails request) {
+        Set<String> asked = new TreeSet<>();
+        for (Map.Entry<String, String[]> p : request.getParameters().entrySet()) {
+            if (PATIENT_PARAMETERS.contains(p.getKey())) {
+                for (String v : p.getValue()) {
+                    for (String one : v.split(",")) {
+                        asked.add(one.startsWith("Patient/") ? one.substring("Patient/".length()) : one);
+                    }
+                }
+            }
+        }
+        return asked;
     }
 
     /** The actor of a read of patient data, or empty for anything else. */
