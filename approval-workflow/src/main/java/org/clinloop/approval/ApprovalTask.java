@@ -2,6 +2,7 @@ package org.clinloop.approval;
 
 import java.time.Instant;
 import java.util.List;
+import org.clinloop.audit.PatientData;
 
 /**
  * A proposal waiting for (or decided by) a clinician, with what the clinician needs to decide.
@@ -36,7 +37,7 @@ public record ApprovalTask(String id, String proposalId, String patientId, TaskS
                            String direction, double probability, String rationale, String modelId,
                            List<String> reasons, String decidedBy, Instant decidedAt, String reasonCode,
                            String note, Instant expiresAt, Integer modifiedToStep,
-                           String successorTask, List<SafetyAlert> alertsSinceProposal) {
+                           String successorTask, List<SafetyAlert> alertsSinceProposal) implements PatientData {
 
     public ApprovalTask {
         reasons = List.copyOf(reasons);

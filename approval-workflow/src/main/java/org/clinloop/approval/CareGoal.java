@@ -1,6 +1,7 @@
 package org.clinloop.approval;
 
 import java.time.Instant;
+import org.clinloop.audit.PatientData;
 
 /**
  * The blood-pressure goal a clinician agreed with the patient (FHIR Goal).
@@ -11,7 +12,7 @@ import java.time.Instant;
  * @param setBy           the clinician
  * @param setAt           when
  */
-public record CareGoal(String patientId, double systolicTarget, double diastolicTarget, String setBy, Instant setAt) {
+public record CareGoal(String patientId, double systolicTarget, double diastolicTarget, String setBy, Instant setAt) implements PatientData {
 
     /** The protocol's default home target, until a clinician sets one. */
     public static CareGoal protocolDefault(String patientId) {

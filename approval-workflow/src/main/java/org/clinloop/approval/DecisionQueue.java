@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.clinloop.approval.internal.OutboxStore;
 import org.clinloop.audit.Actor;
+import org.clinloop.audit.PatientData;
 
 /**
  * The transactional outbox between ingest and decision: a reading's transaction marks its patient
@@ -47,7 +48,7 @@ public class DecisionQueue {
      * @param decisions       decisions made so far
      */
     public record PatientStatus(String patientId, int pendingReadings, Instant pendingSince, Instant dueAt,
-                                Instant lastProposalAt, long decisions) {
+                                Instant lastProposalAt, long decisions) implements PatientData {
     }
 
     /**

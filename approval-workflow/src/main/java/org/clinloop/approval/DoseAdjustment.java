@@ -2,6 +2,7 @@ package org.clinloop.approval;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import org.clinloop.audit.PatientData;
 
 /**
  * A dose change delivered to the patient's app (FHIR MedicationRequest, intent order).
@@ -25,7 +26,7 @@ import java.time.Instant;
 public record DoseAdjustment(String id, String patientId, String proposalId, int fromStep, int toStep,
                              String medication, String rxNormCode, BigDecimal dose, String unit, String route,
                              String approvedBy, Instant createdAt, Instant acknowledgedAt, boolean modified,
-                             Instant flaggedAt) {
+                             Instant flaggedAt) implements PatientData {
 
     public static final String AUTO = "AUTO";
     public static final String APPROVED = "APPROVED";

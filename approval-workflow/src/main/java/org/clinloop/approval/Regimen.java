@@ -2,6 +2,7 @@ package org.clinloop.approval;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.clinloop.audit.PatientData;
 
 /**
  * What the patient takes now.
@@ -12,7 +13,7 @@ import java.util.Objects;
  * @param since     when this dose started
  * @param setBy     who set it (clinician, or the workflow on delivery)
  */
-public record Regimen(String patientId, String protocol, int doseStep, Instant since, String setBy) {
+public record Regimen(String patientId, String protocol, int doseStep, Instant since, String setBy) implements PatientData {
 
     public Regimen {
         Objects.requireNonNull(patientId, "Patient id is required.");

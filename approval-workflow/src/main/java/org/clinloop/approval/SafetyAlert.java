@@ -1,6 +1,7 @@
 package org.clinloop.approval;
 
 import java.time.Instant;
+import org.clinloop.audit.PatientData;
 
 /**
  * A raised alert (FHIR DetectedIssue).
@@ -22,7 +23,7 @@ import java.time.Instant;
  */
 public record SafetyAlert(String id, String patientId, String proposalId, String triggerObservation, String code,
                           String severity, String detail, Instant createdAt, String status, int occurrences,
-                          Instant lastSeen, String acknowledgedBy, Instant acknowledgedAt, Instant escalatedAt) {
+                          Instant lastSeen, String acknowledgedBy, Instant acknowledgedAt, Instant escalatedAt) implements PatientData {
 
     public static final String OPEN = "OPEN";
     public static final String ACKNOWLEDGED = "ACKNOWLEDGED";

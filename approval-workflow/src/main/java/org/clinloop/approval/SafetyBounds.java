@@ -2,6 +2,7 @@ package org.clinloop.approval;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.clinloop.audit.PatientData;
 
 /**
  * One version of a patient's clinician-defined safety bounds: what the system may do on its own.
@@ -24,7 +25,7 @@ import java.util.Objects;
 public record SafetyBounds(String patientId, int version, String protocol, int lowestStep, int highestStep,
                            int maxAutoSteps, double systolicFloor, double minConfidence, boolean autonomyEnabled,
                            int minDaysBetweenAutoChanges, int maxAutoChangesPer30Days, String authoredBy,
-                           Instant authoredAt) {
+                           Instant authoredAt) implements PatientData {
 
     public SafetyBounds {
         Objects.requireNonNull(patientId, "Patient id is required.");

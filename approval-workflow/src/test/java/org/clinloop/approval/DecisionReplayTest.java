@@ -55,6 +55,11 @@ class DecisionReplayTest {
         }
 
         @Override
+        public void appendAll(List<AuditEvent> events) {
+            events.forEach(this::append);
+        }
+
+        @Override
         public void start() {
         }
 

@@ -3,7 +3,8 @@ package org.clinloop.audit;
 import java.time.Instant;
 
 /**
- * One recorded entry, exactly as it is hashed.
+ * One recorded entry, exactly as it is hashed. Entries about a patient are that patient's data
+ * ({@link PatientData}): reading them is recorded like any other read of it.
  *
  * @param sequence      position in the log, from 1, without gaps
  * @param formatVersion version of the canonical encoding used for {@link #hash()}
@@ -17,5 +18,5 @@ import java.time.Instant;
  */
 public record AuditEntry(long sequence, int formatVersion, Instant recordedAt, AuditEventType type,
                          String actorId, String patientId, String detailJson, String previousHash,
-                         String hash) {
+                         String hash) implements PatientData {
 }

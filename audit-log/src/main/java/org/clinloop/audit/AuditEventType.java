@@ -45,5 +45,9 @@ public enum AuditEventType {
     MODEL_ACTIVATION_REFUSED,
     MODEL_RETRAINED,
     /** An open approval task withdrawn: superseded by a newer decision, or stale after a dose change. */
-    TASK_CANCELLED
+    TASK_CANCELLED,
+    /** Someone was given patient data: a FHIR read or search, or a REST read ({@link PatientDataRead}). */
+    PATIENT_DATA_READ,
+    /** Sign-ins refused, by the service (a bad token) or by Keycloak (a wrong password), counted ({@link SignInFailures}). */
+    SIGN_IN_FAILED
 }

@@ -24,6 +24,9 @@ public interface AuditLog {
      */
     void append(AuditEvent event);
 
+    /** Records several events, in order, in one transaction (joined, or started for them). */
+    void appendAll(List<AuditEvent> events);
+
     /** Starts chaining in the background, once the schema exists (the service's readiness calls this). */
     void start();
 

@@ -92,6 +92,43 @@ class ArchitectureTest {
                 .check(clinloop);
     }
 
+    /**
+     * Issue 14, item 4: the REST edge names the patients of what a read returned through
+     * {@link org.clinloop.audit.PatientData}. A value type returned by a recorded {@code GET} (or the
+     * element type of a returned list) that carries a {@code patientId} but does not say it is
+     * patient data would leave its patients out of the read's audit entry.
+     */
+    @Test
+    void everyValueAboutAPatientThatARestReadReturnsSaysSo() {
+        List<String> silent = new java.util.ArrayList<>();
+        for (com.tngtech.archunit.core.domain.JavaClass resource : clinloop) {
+            if (!resource.isAnnotatedWith(Path.class)
+                    || resource.isAnnotatedWith(org.clinloop.audit.web.NoPatientData.class)) {
+                continue;
+            }
+            for (com.tngtech.archunit.core.domain.JavaMethod m : resource.getMethods()) {
+                if (!m.isAnnotatedWith(GET.class) || m.isAnnotatedWith(org.clinloop.audit.web.NoPatientData.class)) {
+                    continue;
+                }
+                List<com.tngtech.archunit.core.domain.JavaClass> returned = new java.util.ArrayList<>();
+                returned.add(m.getRawReturnType());
+                if (m.getReturnType() instanceof com.tngtech.archunit.core.domain.JavaParameterizedType p) {
+                    p.getActualTypeArguments().forEach(t -> returned.add(t.toErasure()));
+                }
+                for (com.tngtech.archunit.core.domain.JavaClass value : returned) {
+                    boolean aboutAPatient = value.getAllMethods().stream().anyMatch(x -> x.getName().equals("patientId")
+                            && x.getRawParameterTypes().isEmpty());
+                    if (aboutAPatient && !value.isAssignableTo(org.clinloop.audit.PatientData.class)) {
+                        silent.add(resource.getSimpleName() + "." + m.getName() + " returns " + value.getName());
+                    }
+                }
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(silent)
+                .as("values about a patient returned by recorded REST reads that do not implement PatientData")
+                .isEmpty();
+    }
+
     @Test
     void restResourcesLiveAtTheEdges() {
         classes().that().areAnnotatedWith(Path.class).should().resideInAPackage("..web..")

@@ -76,6 +76,12 @@ public class JpaAuditLog implements AuditLog {
         wakeSequencerOnCommit();
     }
 
+    @Override
+    @Transactional(Transactional.TxType.REQUIRED)
+    public void appendAll(List<AuditEvent> events) {
+        events.forEach(this::append);
+    }
+
     private void wakeSequencerOnCommit() {
         if (transactions == null || sequencer == null || transactions.getResource(NUDGE_AFTER_COMMIT) != null) {
             return;

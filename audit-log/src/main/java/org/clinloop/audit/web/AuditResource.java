@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,11 @@ import org.clinloop.audit.SignedTreeHead;
 import org.clinloop.audit.TreeHeadKey;
 import org.clinloop.audit.ChainVerification;
 
-/** Read-only audit trail for compliance officers. Every read is itself recorded. */
+/**
+ * Read-only audit trail for compliance officers. Every read is itself recorded: reads of entries
+ * (patient data) as {@code PATIENT_DATA_READ} by {@link PatientDataReads}, like any other read of
+ * patient data; verification, tree heads and proofs (hashes only) by the methods themselves.
+ */
 @Path("audit")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -57,6 +60,7 @@ public class AuditResource {
     @GET
     @Path("verify")
     @RolesAllowed("compliance-officer")
+    @NoPatientData("a count and hashes; recorded as AUDIT_VERIFIED")
     @Transactional
     public ChainVerification verify() {
         Actor actor = caller();
@@ -70,11 +74,10 @@ public class AuditResource {
     @GET
     @Path("entries")
     @RolesAllowed("compliance-officer")
-    @Transactional
     public List<AuditEntry> entries(@QueryParam("patient") String patient, @QueryParam("type") String type,
                                     @QueryParam("actor") String actorId, @QueryParam("from") String from,
                                     @QueryParam("to") String to, @QueryParam("limit") Integer limit) {
-        Actor actor = caller();
+        caller();
         AuditQuery query;
         try {
             query = new AuditQuery(patient, type == null ? null : AuditEventType.valueOf(type), actorId,
@@ -86,27 +89,15 @@ public class AuditResource {
                             + "instants with from before to, and limit 1..1000; found type=" + type + ", from=" + from
                             + ", to=" + to + ", limit=" + limit + "."));
         }
-        List<AuditEntry> entries = log.read(query);
-        Map<String, Object> q = new LinkedHashMap<>();
-        q.put("patient", CallerText.capped(String.valueOf(patient)));
-        q.put("type", String.valueOf(type));
-        q.put("actor", CallerText.capped(String.valueOf(actorId)));
-        q.put("from", String.valueOf(from));
-        q.put("to", String.valueOf(to));
-        q.put("limit", query.limit());
-        log.append(AuditEvent.of(AuditEventType.AUDIT_READ, actor, patient, Map.of("query", q, "returned", entries.size())));
-        return entries;
+        return log.read(query);
     }
 
     @GET
     @Path("entries/{sequence}")
     @RolesAllowed("compliance-officer")
-    @Transactional
     public Response entry(@PathParam("sequence") long sequence) {
-        Actor actor = caller();
+        caller();
         Optional<AuditEntry> entry = log.entry(sequence);
-        log.append(AuditEvent.of(AuditEventType.AUDIT_READ, actor, entry.map(AuditEntry::patientId).orElse(null),
-                Map.of("entry", sequence, "found", entry.isPresent())));
         return entry.map(e -> Response.ok(e).build()).orElseGet(() -> OperationOutcomes.response(
                 Response.Status.NOT_FOUND, "not-found", "No audit entry " + sequence + "."));
     }
@@ -115,6 +106,7 @@ public class AuditResource {
     @GET
     @Path("tree-head")
     @RolesAllowed("compliance-officer")
+    @NoPatientData("a signed hash; recorded as AUDIT_READ")
     public SignedTreeHead treeHead() {
         Actor actor = caller();
         SignedTreeHead head = log.treeHead();
@@ -125,6 +117,7 @@ public class AuditResource {
     @GET
     @Path("tree-heads")
     @RolesAllowed("compliance-officer")
+    @NoPatientData("signed hashes; recorded as AUDIT_READ")
     public List<SignedTreeHead> treeHeads(@QueryParam("limit") Integer limit) {
         Actor actor = caller();
         List<SignedTreeHead> heads = log.treeHeads(limit == null ? 50 : limit);
@@ -136,6 +129,7 @@ public class AuditResource {
     @GET
     @Path("public-key")
     @PermitAll
+    @NoPatientData("a public key")
     public Map<String, String> publicKey() {
         TreeHeadKey key = log.signingKey();
         return Map.of("keyId", key.keyId(), "algorithm", key.algorithm(), "publicKey", key.publicKey(), "pem", key.pem());
@@ -144,6 +138,7 @@ public class AuditResource {
     @GET
     @Path("proof/inclusion")
     @RolesAllowed("compliance-officer")
+    @NoPatientData("hashes; recorded as AUDIT_READ")
     public Response inclusion(@QueryParam("sequence") Long sequence, @QueryParam("size") Long size) {
         Actor actor = caller();
         if (sequence == null) {
@@ -162,6 +157,7 @@ public class AuditResource {
     @GET
     @Path("proof/consistency")
     @RolesAllowed("compliance-officer")
+    @NoPatientData("hashes; recorded as AUDIT_READ")
     public Response consistency(@QueryParam("first") Long first, @QueryParam("second") Long second) {
         Actor actor = caller();
         if (first == null || second == null) {
@@ -181,6 +177,7 @@ public class AuditResource {
     @GET
     @Path("export")
     @RolesAllowed("compliance-officer")
+    @NoPatientData("the whole log; recorded as AUDIT_EXPORTED with the signed head it exports")
     @Produces("application/x-ndjson")
     public Response export() {
         Actor actor = caller();

@@ -31,6 +31,11 @@ public final class Callers {
                 claim(jwt, PRACTITIONER_CLAIM)));
     }
 
+    /** The client app the caller's token was issued to (its {@code azp} claim), or null. */
+    public static String client(Principal principal) {
+        return principal instanceof JsonWebToken jwt ? claim(jwt, "azp") : null;
+    }
+
     /** The actor of a JAX-RS request; 401 when there is none (the container lets no such request through). */
     public static Actor require(jakarta.ws.rs.core.SecurityContext security) {
         return from(security.getUserPrincipal()).orElseThrow(() -> new jakarta.ws.rs.NotAuthorizedException("Bearer"));

@@ -21,7 +21,11 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Records a sign-in the first time this instance sees a session: the identity provider's
- * session id ({@code sid}) for people, the token id for systems using client credentials.
+ * session id ({@code sid}) for people, the token id for systems using client credentials. It sees
+ * only requests whose token the container accepted (the container checks tokens before any
+ * filter); refused tokens and refused logins are counted by {@link FailedSignIns}. Sessions are
+ * remembered in memory (the last 10,000), so a restart or a second instance records a session
+ * again.
  */
 @WebFilter(urlPatterns = {"/api/*", "/fhir/*"})
 public class SignInRecorder implements Filter {

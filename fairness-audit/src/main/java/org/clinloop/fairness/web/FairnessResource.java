@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.clinloop.audit.Actor;
 import org.clinloop.audit.web.Callers;
+import org.clinloop.audit.web.NoPatientData;
 import org.clinloop.audit.web.OperationOutcomes;
 import org.clinloop.fairness.AequitasCsv;
 import org.clinloop.fairness.AuditSettings;
@@ -36,6 +37,7 @@ import org.clinloop.fairness.StoredReport;
 
 /** Fairness reports for compliance officers (and, for model audits, model stewards). */
 @Path("fairness")
+@NoPatientData("metrics over groups of at least 11, no patient named; each report is audited when it is run")
 @RequestScoped
 public class FairnessResource {
 

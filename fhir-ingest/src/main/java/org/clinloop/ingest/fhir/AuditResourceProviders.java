@@ -24,6 +24,8 @@ import org.clinloop.audit.AuditEntry;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
 import org.clinloop.audit.AuditQuery;
+import org.clinloop.audit.PatientDataRead;
+import org.clinloop.audit.SignInFailures;
 import org.clinloop.recommendation.ProposalRecorded;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
@@ -42,6 +44,7 @@ public final class AuditResourceProviders {
 
     static final String CLINLOOP_EVENTS = "https://clinloop.org/fhir/CodeSystem/audit-event";
     static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
+    static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
     static final Set<AuditEventType> READS = Set.of(AuditEventType.AUDIT_READ, AuditEventType.AUDIT_VERIFIED,
             AuditEventType.AUDIT_EXPORTED);
 
@@ -60,8 +63,9 @@ public final class AuditResourceProviders {
         AuditEvent ae = new AuditEvent();
         ae.setId(String.valueOf(e.sequence()));
         boolean read = READS.contains(e.type());
-        if (e.type() == AuditEventType.SIGN_IN) {
+        if (e.type() == AuditEventType.SIGN_IN || e.type() == AuditEventType.SIGN_IN_FAILED) {
             ae.setType(new Coding(DCM, "110114", "User Authentication"));
+            ae.addSubtype(new Coding(DCM, "110122", "Login"));
         } else if (read) {
             ae.setType(new Coding(DCM, "110112", "Query"));
         } else {
@@ -73,6 +77,7 @@ public final class AuditResourceProviders {
                         ? AuditEvent.AuditEventAction.E : AuditEvent.AuditEventAction.C);
         ae.setRecorded(Date.from(e.recordedAt()));
         ae.setOutcome(e.type() == AuditEventType.OBSERVATION_REJECTED || e.type() == AuditEventType.MODEL_ACTIVATION_REFUSED
+                || e.type() == AuditEventType.SIGN_IN_FAILED
                 ? AuditEvent.AuditEventOutcome._4 : AuditEvent.AuditEventOutcome._0);
         AuditEvent.AuditEventAgentComponent agent = ae.addAgent();
         agent.setWho(new Reference().setDisplay(e.actorId())).setRequestor(true);
@@ -81,9 +86,13 @@ public final class AuditResourceProviders {
         }
         ae.getSource().setObserver(new Reference().setDisplay("ClinLoop")).addType(
                 new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
-        if (e.patientId() != null) {
+        if (e.type() == PatientDataRead.TYPE) {
+            patientDataRead(ae, PatientDataRead.fromEntry(e));
+        } else if (e.type() == SignInFailures.TYPE) {
+            signInFailures(ae, SignInFailures.fromEntry(e));
+        } else if (e.patientId() != null) {
             ae.addEntity().setWhat(new Reference("Patient/" + e.patientId()))
-                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
+                    .setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
         }
         AuditEvent.AuditEventEntityComponent record = ae.addEntity();
         record.setWhat(new Reference().setIdentifier(new Identifier().setSystem("urn:clinloop:audit-entry")
@@ -91,6 +100,59 @@ public final class AuditResourceProviders {
         record.addDetail().setType("detail").setValue(new org.hl7.fhir.r4.model.StringType(e.detailJson()));
         record.addDetail().setType("entryHash").setValue(new org.hl7.fhir.r4.model.StringType(e.hash()));
         return ae;
+    }
+
+    /**
+     * A read of patient data as BALP has it: a RESTful operation of the interaction read (action R)
+     * or a query (action E, the query as an entity), the client app as a second agent, each patient
+     * as an entity, and the outcome.
+     */
+    static void patientDataRead(AuditEvent ae, PatientDataRead read) {
+        boolean query = !read.interaction().equals("read") && !read.interaction().equals("vread");
+        ae.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
+        ae.getSubtype().add(0, new Coding("http://hl7.org/fhir/restful-interaction", read.interaction(), null));
+        ae.setAction(query ? AuditEvent.AuditEventAction.E : AuditEvent.AuditEventAction.R);
+        ae.setOutcome(switch (read.outcome()) {
+            case SUCCESS -> AuditEvent.AuditEventOutcome._0;
+            case FAILED -> AuditEvent.AuditEventOutcome._8;
+            default -> AuditEvent.AuditEventOutcome._4;
+        });
+        ae.setOutcomeDesc(read.status() + " " + read.outcome());
+        for (String role : read.roles()) {
+            ae.getAgentFirstRep().addRole().addCoding(new Coding(FhirViews.CLINLOOP_CODES + "/role", role, null));
+        }
+        if (read.client() != null) {
+            ae.addAgent().setWho(new Reference().setDisplay(read.client())).setRequestor(false).getType()
+                    .addCoding(new Coding(DCM, "110150", "Application"));
+        }
+        for (String patient : read.patients()) {
+            ae.addEntity().setWhat(new Reference("Patient/" + patient))
+                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
+                    .setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
+        }
+        AuditEvent.AuditEventEntityComponent asked = ae.addEntity()
+                .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"))
+                .setDescription(read.request() + (read.query().isEmpty() ? "" : "?" + String.join("&", read.query())));
+        if (query) {
+            asked.setRole(new Coding(OBJECT_ROLE, "24", "Query"))
+                    .setQuery(String.join("&", read.query()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } else {
+            asked.setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
+            if (!read.ids().isEmpty()) {
+                asked.setWhat(new Reference(read.ids().get(0)));
+            }
+        }
+    }
+
+    /** Failed sign-ins: who was named (when Keycloak knows), from where, how many. */
+    static void signInFailures(AuditEvent ae, SignInFailures failed) {
+        AuditEvent.AuditEventAgentComponent tried = ae.addAgent().setRequestor(true);
+        tried.setWho(new Reference().setDisplay(failed.username() != null ? failed.username()
+                : failed.client() != null ? failed.client() : "unknown"));
+        tried.getNetwork().setAddress(failed.source())
+                .setType(AuditEvent.AuditEventAgentNetworkType._2);
+        ae.getAgentFirstRep().setRequestor(false);
+        ae.setOutcomeDesc(failed.count() + " × " + failed.reason() + " (refused by " + failed.refusedBy() + ")");
     }
 
     static Provenance provenance(AuditEntry decided, ProposalRecorded proposal) {

@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import java.util.List;
+import org.clinloop.audit.AuditLog;
 
 /** The FHIR R4 endpoint at {@code /fhir}. */
 @WebServlet(urlPatterns = "/fhir/*", loadOnStartup = 1, displayName = "ClinLoop FHIR R4")
@@ -38,6 +39,8 @@ public class FhirServlet extends RestfulServer {
     transient DeviceProviders.DeviceProvider devices;
     @Inject
     transient DeviceProviders.MedicationStatementProvider statements;
+    @Inject
+    transient AuditLog audit;
 
     /** Searches whose later pages stay reachable, each by its creator only (oldest forgotten first). */
     static final int PAGED_SEARCHES_KEPT = 200;
@@ -70,5 +73,7 @@ public class FhirServlet extends RestfulServer {
         registerProvider(transactions);
         registerInterceptor(new OutcomeTranslator(getFhirContext()));
         registerInterceptor(new CapabilityStatementCompleter());
+        // Every read of patient data leaves one audit entry, refused and failed reads included (issue 14).
+        registerInterceptor(new PatientDataReadHooks(getFhirContext(), audit));
     }
 }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import org.clinloop.audit.Actor;
 import org.clinloop.audit.web.Callers;
+import org.clinloop.audit.web.NoPatientData;
 import org.clinloop.audit.web.OperationOutcomes;
 import org.clinloop.recommendation.DriftMonitor;
 import org.clinloop.recommendation.FeedbackLog;
@@ -28,6 +29,7 @@ import org.clinloop.recommendation.ShadowScoring;
 
 /** Model versions for model stewards (and, read-only, compliance officers). */
 @Path("models")
+@NoPatientData("model versions, their metrics and counts over all decisions: no patient is named")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelResource {
