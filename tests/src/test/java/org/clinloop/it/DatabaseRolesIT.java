@@ -69,7 +69,7 @@ class DatabaseRolesIT {
                     .hasMessageContaining("must be owner of table " + table);
         }
         assertThatThrownBy(() -> st.execute("DROP TRIGGER audit_entry_no_update ON audit_entry"))
-                .hasMessageContaining("must be owner of table audit_entry");
+                .hasMessageMatching("(?s).*must be owner of (table|relation) audit_entry.*");
         assertThatThrownBy(() -> st.execute("DROP FUNCTION audit_entry_is_append_only() CASCADE"))
                 .hasMessageContaining("must be owner of function audit_entry_is_append_only");
         assertThatThrownBy(() -> st.execute("CREATE OR REPLACE FUNCTION audit_entry_is_append_only() RETURNS trigger"

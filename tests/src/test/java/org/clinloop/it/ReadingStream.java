@@ -50,6 +50,23 @@ final class ReadingStream {
         return new Round(down, threads);
     }
 
+    /**
+     * Waits until {@code count} more readings than now have been acknowledged (at most {@code limit}),
+     * then {@code extraMillis}: a kill meets readings in flight, however slow the machine.
+     */
+    void awaitAcknowledged(int count, Duration limit, long extraMillis) throws InterruptedException {
+        int target = acknowledged.size() + count;
+        Instant until = Instant.now().plus(limit);
+        while (acknowledged.size() < target) {
+            if (Instant.now().isAfter(until)) {
+                throw new IllegalStateException("Expected " + count + " readings acknowledged within " + limit + ", found "
+                        + (acknowledged.size() - target + count) + " of " + sent.get() + " sent");
+            }
+            Thread.sleep(100);
+        }
+        Thread.sleep(extraMillis);
+    }
+
     record Round(AtomicBoolean down, List<Thread> threads) {
         void awaitDown() throws InterruptedException {
             down.set(true);
