@@ -76,7 +76,10 @@ final class ReadingStream {
         }
     }
 
-    /** Posts readings for the patients in turn until the server goes away; records every 201. */
+    /**
+     * Posts readings for the patients in turn until the round ends; records every 201. A request
+     * that fails (the server was killed, or a loaded machine let it time out) was never acknowledged.
+     */
     private void post(List<String> patients, AtomicBoolean down) {
         while (!down.get()) {
             int m = minute.incrementAndGet();
@@ -92,9 +95,17 @@ final class ReadingStream {
                         acknowledged.add(r.json().get("id").asText());
                     }
                 } catch (IllegalStateException e) {
-                    return; // the connection broke: this request was never acknowledged
+                    pause(); // not acknowledged; the round may not be over
                 }
             }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
