@@ -12,8 +12,9 @@ import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * Applies each module's versioned migrations, each module with its own history table so that
- * modules evolve their schemas independently. Vendor-specific scripts (e.g. PostgreSQL's
- * append-only triggers) live in {@code db/migration/<module>-<vendor>}.
+ * modules evolve their schemas independently, as the migration role (which owns the schema). The
+ * database is PostgreSQL, always: scripts live in {@code db/migration/<module>} and, from the days of
+ * a second dialect, in {@code db/migration/<module>-postgresql} (the audit log's append-only triggers).
  */
 final class SchemaMigrations {
 
@@ -28,6 +29,9 @@ final class SchemaMigrations {
         String vendor;
         try (Connection c = dataSource.getConnection()) {
             vendor = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).replace(" ", "");
+        }
+        if (!"postgresql".equals(vendor)) {
+            throw new IllegalStateException("Expected a PostgreSQL database, found " + vendor);
         }
         List<String> applied = new ArrayList<>();
         for (String module : MODULES) {

@@ -16,7 +16,8 @@ import org.clinloop.recommendation.ModelVersion;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Brings the service to readiness: schema migrated, safety rules compiled, the FHIR profile
+ * Brings the service to readiness: schema migrated (as the migration role, which then grants the
+ * runtime role its privileges), safety rules compiled, the FHIR profile
  * validator warmed up, and at least one model version registered (a CANDIDATE trained from the seeded cohort; activating it needs a
  * model steward). When the database is down at start-up the service stays up but not ready,
  * says why on {@code /health/ready}, and tries again on every probe.
@@ -28,6 +29,9 @@ public class ServiceReadiness {
 
     @Resource(lookup = "jdbc/clinloop")
     DataSource dataSource;
+    /** The migration role's: used here only, to migrate and then grant the runtime role its privileges. */
+    @Resource(lookup = "jdbc/clinloopMigration")
+    DataSource migrationDataSource;
     @Inject
     ModelRegistry registry;
     @Inject
@@ -56,7 +60,8 @@ public class ServiceReadiness {
             return true;
         }
         try {
-            schema = SchemaMigrations.migrate(dataSource, getClass().getClassLoader());
+            schema = SchemaMigrations.migrate(migrationDataSource, getClass().getClassLoader());
+            RuntimeGrants.apply(migrationDataSource, dataSource);
             replay.registerRules(rules);
             LOG.info(() -> "Safety rules " + rules.version() + " compiled and stored for replay");
             List<ModelVersion> versions = registry.versions();

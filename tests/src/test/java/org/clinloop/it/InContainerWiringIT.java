@@ -143,8 +143,12 @@ class InContainerWiringIT {
         assertThat(audit.read(new AuditQuery("nobody-here", null, 10))).isEmpty();
     }
 
-    @jakarta.annotation.Resource(lookup = "jdbc/clinloop")
+    /** The migration role's connections: the schema's owner, who alone could switch the triggers off. */
+    @jakarta.annotation.Resource(lookup = "jdbc/clinloopMigration")
     javax.sql.DataSource dataSource;
+    /** The service's own connections (the runtime role). */
+    @jakarta.annotation.Resource(lookup = "jdbc/clinloop")
+    javax.sql.DataSource runtimeDataSource;
 
     /** Runs SQL as the database owner with the append-only triggers switched off: what an intruder could do. */
     void asIntruder(String... sql) throws Exception {
@@ -216,6 +220,7 @@ class InContainerWiringIT {
     @Test
     void postgresRefusesToChangeOrRemoveAnEntry() throws Exception {
         audit.append(AuditEvent.of(AuditEventType.AUDIT_READ, TESTER, null, Map.of("probe", "refusal")));
+        // Even the owner: the triggers refuse.
         try (var c = dataSource.getConnection(); var st = c.createStatement()) {
             assertThatThrownBy(() -> st.executeUpdate("UPDATE audit_entry SET actor_id = 'nobody' WHERE sequence_no = 1"))
                     .hasMessageContaining("append-only");
@@ -223,6 +228,17 @@ class InContainerWiringIT {
         try (var c = dataSource.getConnection(); var st = c.createStatement()) {
             assertThatThrownBy(() -> st.executeUpdate("DELETE FROM audit_entry WHERE sequence_no = 1"))
                     .hasMessageContaining("append-only");
+        }
+        // The service's own role: not even allowed to try (when it has a role of its own).
+        try (var c = runtimeDataSource.getConnection(); var st = c.createStatement();
+             var owner = dataSource.getConnection(); var os = owner.createStatement();
+             var me = st.executeQuery("SELECT current_user"); var them = os.executeQuery("SELECT current_user")) {
+            me.next();
+            them.next();
+            if (!me.getString(1).equals(them.getString(1))) {
+                assertThatThrownBy(() -> st.executeUpdate("UPDATE audit_entry SET actor_id = 'nobody' WHERE sequence_no = 1"))
+                        .hasMessageContaining("permission denied");
+            }
         }
     }
 
