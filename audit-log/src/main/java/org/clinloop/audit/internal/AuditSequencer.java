@@ -8,8 +8,6 @@ import jakarta.inject.Inject;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,9 +31,6 @@ public class AuditSequencer {
 
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean wanted = new AtomicBoolean();
-    private final AtomicLong chained = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
-    private final AtomicReference<String> lastFailure = new AtomicReference<>();
     private volatile boolean stopped;
     private ScheduledFuture<?> timer;
 
@@ -68,8 +63,6 @@ public class AuditSequencer {
                 drain();
             }
         } catch (RuntimeException e) {
-            failures.incrementAndGet();
-            lastFailure.set(e.toString());
             LOG.log(Level.WARNING, "Chaining staged audit events failed and was rolled back; they stay staged", e);
         } finally {
             running.set(false);
@@ -87,22 +80,7 @@ public class AuditSequencer {
             n = store.chainStaged(BATCH);
             total += n;
         } while (n == BATCH && !stopped);
-        chained.addAndGet(total);
         return total;
-    }
-
-    /** Events this instance chained since it started. */
-    public long chained() {
-        return chained.get();
-    }
-
-    public long failures() {
-        return failures.get();
-    }
-
-    /** The last failure's message, or null. */
-    public String lastFailure() {
-        return lastFailure.get();
     }
 
     @PreDestroy
