@@ -10,13 +10,14 @@ import java.time.Period;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.clinloop.approval.ClinicalContext;
 import org.clinloop.approval.ClinicalContextSource;
 import org.clinloop.ingest.internal.FhirStore;
 import org.clinloop.ingest.internal.MedicationStatementRow;
-import org.clinloop.ingest.internal.ObservationRow;
 import org.clinloop.recommendation.PatientSignals;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -39,6 +40,9 @@ public class EhrClinicalContext implements ClinicalContextSource {
     static final Duration ADHERENCE_WINDOW = Duration.ofDays(7);
     /** MedicationStatement.status codes that say the dose was taken. */
     static final Set<String> TAKEN = Set.of("completed", "active");
+    /** The signals averaged over the last 7 days, and the labs whose latest value the model reads. */
+    static final List<String> MEANS = List.of(ObservationKind.HEART_RATE.code(), ObservationKind.STEPS.code());
+    static final List<String> LABS = List.of(ObservationKind.EGFR.code(), ObservationKind.POTASSIUM.code());
     /** The kinds whose values feed the contraindication and symptom rules. */
     static final List<ObservationKind> EVIDENCE = List.of(ObservationKind.POTASSIUM, ObservationKind.EGFR,
             ObservationKind.PREGNANCY_STATUS, ObservationKind.SYMPTOM);
@@ -52,10 +56,14 @@ public class EhrClinicalContext implements ClinicalContextSource {
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public ClinicalContext of(String patientId, Instant asOf) {
+        Map<String, Instant> since = new LinkedHashMap<>();
+        for (ObservationKind kind : EVIDENCE) {
+            since.put(kind.code(), asOf.minus(Contraindications.lookBack(kind)));
+        }
+        Map<String, List<FhirStore.SourcedValue>> sourced = store.sourcedValues(patientId, since);
         List<LabEvidence> evidence = new ArrayList<>();
         for (ObservationKind kind : EVIDENCE) {
-            for (FhirStore.SourcedValue v : store.sourcedValues(patientId, kind.code(),
-                    asOf.minus(Contraindications.lookBack(kind)))) {
+            for (FhirStore.SourcedValue v : sourced.getOrDefault(kind.code(), List.of())) {
                 evidence.add(new LabEvidence(kind, v.measured(), v.value(), v.code(), ObservationSource.byCode(v.source())));
             }
         }
@@ -87,16 +95,10 @@ public class EhrClinicalContext implements ClinicalContextSource {
             }
             adherence = Math.min(1.0, daysTaken.size() / (double) ADHERENCE_WINDOW.toDays());
         }
-        Double heartRate = store.mean(patientId, ObservationKind.HEART_RATE.code(), asOf.minus(ADHERENCE_WINDOW), asOf)
-                .orElse(null);
-        Double steps = store.mean(patientId, ObservationKind.STEPS.code(), asOf.minus(ADHERENCE_WINDOW), asOf)
-                .orElse(null);
-        return new PatientSignals(zone, age, adherence, heartRate, steps, latestLab(patientId, ObservationKind.EGFR, asOf),
-                latestLab(patientId, ObservationKind.POTASSIUM, asOf));
-    }
-
-    /** The latest value of a lab measured in the {@link #LAB_WINDOW} before {@code asOf}, or null. */
-    private Double latestLab(String patientId, ObservationKind lab, Instant asOf) {
-        return store.latest(patientId, lab.code(), asOf.minus(LAB_WINDOW)).map(ObservationRow::valueNumber).orElse(null);
+        Map<String, Double> means = store.means(patientId, MEANS, asOf.minus(ADHERENCE_WINDOW), asOf);
+        Map<String, Double> labs = store.latestValues(patientId, LABS, asOf.minus(LAB_WINDOW));
+        return new PatientSignals(zone, age, adherence, means.get(ObservationKind.HEART_RATE.code()),
+                means.get(ObservationKind.STEPS.code()), labs.get(ObservationKind.EGFR.code()),
+                labs.get(ObservationKind.POTASSIUM.code()));
     }
 }

@@ -4,8 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -211,12 +213,22 @@ public class FhirStore {
         }
     }
 
-    /** The latest observation of a code for a patient measured since {@code since}. */
-    public Optional<ObservationRow> latest(String patientId, String code, Instant since) {
-        return em.createQuery("select o from ObservationRow o where o.patientId = :p and o.code = :c"
-                        + " and o.effectiveAt >= :since order by o.effectiveAt desc", ObservationRow.class)
-                .setParameter("p", patientId).setParameter("c", code).setParameter("since", since)
-                .setMaxResults(1).getResultList().stream().findFirst();
+    /**
+     * The value of the newest observation of each of {@code codes} for a patient measured since
+     * {@code since} (null when that one has no number); codes with none are absent. One query for
+     * all the codes.
+     */
+    public Map<String, Double> latestValues(String patientId, List<String> codes, Instant since) {
+        Map<String, Double> latest = new HashMap<>();
+        for (Object[] r : withCodes(em.createQuery("select o.code, o.valueNumber from ObservationRow o where o.patientId = :p"
+                + " and o.code in " + codeParameters(codes.size()) + " and o.effectiveAt >= :since"
+                + " order by o.effectiveAt desc", Object[].class), codes)
+                .setParameter("p", patientId).setParameter("since", since).getResultList()) {
+            if (!latest.containsKey((String) r[0])) { // the newest row decides, even without a number
+                latest.put((String) r[0], r[1] == null ? null : ((Number) r[1]).doubleValue());
+            }
+        }
+        return latest;
     }
 
     /**
@@ -231,26 +243,66 @@ public class FhirStore {
     }
 
     /**
-     * Every observation of a code for a patient measured since {@code since}, with its source, oldest
-     * first: four columns, not the stored resources.
+     * Every observation of each code in {@code sinceByCode} for a patient, measured since that
+     * code's own time, with its source: four columns, not the stored resources, by code, oldest
+     * first. One query for all the codes (a code without any is absent).
      */
-    public List<SourcedValue> sourcedValues(String patientId, String code, Instant since) {
-        return em.createQuery("select o.effectiveAt, o.valueNumber, o.valueCode, o.source from ObservationRow o"
-                        + " where o.patientId = :p and o.code = :c and o.effectiveAt >= :since order by o.effectiveAt",
-                        Object[].class)
-                .setParameter("p", patientId).setParameter("c", code).setParameter("since", since)
-                .getResultList().stream()
-                .map(r -> new SourcedValue((Instant) r[0], r[1] == null ? null : ((Number) r[1]).doubleValue(),
-                        (String) r[2], (String) r[3]))
-                .toList();
+    public Map<String, List<SourcedValue>> sourcedValues(String patientId, Map<String, Instant> sinceByCode) {
+        List<String> codes = List.copyOf(sinceByCode.keySet());
+        Instant earliest = sinceByCode.values().stream().min(Instant::compareTo)
+                .orElseThrow(() -> new IllegalArgumentException("Expected at least one code, found none."));
+        Map<String, List<SourcedValue>> byCode = new HashMap<>();
+        for (Object[] r : withCodes(em.createQuery("select o.code, o.effectiveAt, o.valueNumber, o.valueCode, o.source"
+                + " from ObservationRow o where o.patientId = :p and o.code in " + codeParameters(codes.size())
+                + " and o.effectiveAt >= :since order by o.effectiveAt", Object[].class), codes)
+                .setParameter("p", patientId).setParameter("since", earliest).getResultList()) {
+            String code = (String) r[0];
+            Instant measured = (Instant) r[1];
+            if (!measured.isBefore(sinceByCode.get(code))) {
+                byCode.computeIfAbsent(code, c -> new ArrayList<>()).add(new SourcedValue(measured,
+                        r[2] == null ? null : ((Number) r[2]).doubleValue(), (String) r[3], (String) r[4]));
+            }
+        }
+        return byCode;
     }
 
-    /** The mean value of a code for a patient measured in (from, to], if any was. */
-    public Optional<Double> mean(String patientId, String code, Instant from, Instant to) {
-        return Optional.ofNullable(em.createQuery("select avg(o.valueNumber) from ObservationRow o where o.patientId = :p"
-                        + " and o.code = :c and o.effectiveAt > :from and o.effectiveAt <= :to", Double.class)
-                .setParameter("p", patientId).setParameter("c", code).setParameter("from", from).setParameter("to", to)
-                .getSingleResult());
+    /**
+     * The mean value of each of {@code codes} for a patient measured in (from, to]; codes with no
+     * value are absent. One query for all the codes.
+     */
+    public Map<String, Double> means(String patientId, List<String> codes, Instant from, Instant to) {
+        Map<String, Double> means = new HashMap<>();
+        for (Object[] r : withCodes(em.createQuery("select o.code, avg(o.valueNumber) from ObservationRow o"
+                + " where o.patientId = :p and o.code in " + codeParameters(codes.size())
+                + " and o.effectiveAt > :from and o.effectiveAt <= :to group by o.code", Object[].class), codes)
+                .setParameter("p", patientId).setParameter("from", from).setParameter("to", to).getResultList()) {
+            if (r[1] != null) {
+                means.put((String) r[0], ((Number) r[1]).doubleValue());
+            }
+        }
+        return means;
+    }
+
+    /**
+     * {@code (:c0, :c1, …)}: one named parameter per code rather than a collection parameter, so
+     * that the query text is the same on every call and Hibernate renders its SQL once.
+     */
+    private static String codeParameters(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("Expected at least one code, found none.");
+        }
+        StringBuilder in = new StringBuilder("(");
+        for (int i = 0; i < n; i++) {
+            in.append(i == 0 ? ":c" : ", :c").append(i);
+        }
+        return in.append(')').toString();
+    }
+
+    private static <T> TypedQuery<T> withCodes(TypedQuery<T> query, List<String> codes) {
+        for (int i = 0; i < codes.size(); i++) {
+            query.setParameter("c" + i, codes.get(i));
+        }
+        return query;
     }
 
     // --- devices and medication statements ------------------------------------------------
