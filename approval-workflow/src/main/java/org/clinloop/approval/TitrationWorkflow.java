@@ -192,8 +192,7 @@ public class TitrationWorkflow {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<WorkflowOutcome> decideNextDue() {
         Instant now = clock.instant();
-        Optional<String> patient = outbox.claimDue(now);
-        return patient.map(p -> decide(p, outbox.pending(p)));
+        return outbox.claimDue(now).map(claim -> decide(claim.patientId(), claim.pending()));
     }
 
     /**

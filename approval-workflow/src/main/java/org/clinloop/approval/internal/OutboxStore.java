@@ -62,28 +62,40 @@ public class OutboxStore {
     }
 
     /**
-     * Takes the patient whose decision has been due longest, locking its queue row until the
-     * transaction ends; patients another worker holds are skipped, not waited for.
+     * A claimed patient and the readings its decision covers, oldest measurement first.
+     *
+     * @param patientId the patient, whose queue row this transaction now holds
+     * @param pending   the readings waiting for the decision (none when a reading was deleted meanwhile)
      */
-    public Optional<String> claimDue(Instant now) {
-        @SuppressWarnings("unchecked")
-        List<Object> ids = em.createNativeQuery("SELECT patient_id FROM decision_queue WHERE due_at <= ?1"
-                        + " ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED")
-                .setParameter(1, now).getResultList();
-        return ids.stream().findFirst().map(String::valueOf);
+    public record Claim(String patientId, List<DecisionQueue.PendingReading> pending) {
+        public Claim {
+            pending = List.copyOf(pending);
+        }
     }
 
-    /** The claimed patient's pending readings, oldest measurement first. */
-    public List<DecisionQueue.PendingReading> pending(String patientId) {
+    /**
+     * Takes the patient whose decision has been due longest, locking its queue row until the
+     * transaction ends, with its pending readings, in one round trip; patients another worker holds
+     * are skipped, not waited for.
+     */
+    public Optional<Claim> claimDue(Instant now) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT observation_id, effective_at FROM pending_reading"
-                        + " WHERE patient_id = ?1 ORDER BY effective_at, observation_id")
-                .setParameter(1, patientId).getResultList();
-        List<DecisionQueue.PendingReading> out = new ArrayList<>(rows.size());
-        for (Object[] r : rows) {
-            out.add(new DecisionQueue.PendingReading(String.valueOf(r[0]), instant(r[1])));
+        List<Object[]> rows = em.createNativeQuery("WITH claimed AS MATERIALIZED (SELECT patient_id FROM decision_queue"
+                        + " WHERE due_at <= ?1 ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                        + " SELECT c.patient_id, p.observation_id, p.effective_at FROM claimed c"
+                        + " LEFT JOIN pending_reading p ON p.patient_id = c.patient_id"
+                        + " ORDER BY p.effective_at, p.observation_id")
+                .setParameter(1, now).getResultList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
         }
-        return out;
+        List<DecisionQueue.PendingReading> pending = new ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            if (r[1] != null) {
+                pending.add(new DecisionQueue.PendingReading(String.valueOf(r[1]), instant(r[2])));
+            }
+        }
+        return Optional.of(new Claim(String.valueOf(rows.get(0)[0]), pending));
     }
 
     /**
