@@ -31,7 +31,7 @@ final class OpenTasks {
      */
     static void supersede(WorkflowStore store, AuditLog audit, String patientId, String proposalId, String successor,
                           Actor by, Instant now) {
-        for (ApprovalTask open : store.lockOpenTasks(patientId)) {
+        for (WorkflowStore.OpenTask open : store.lockOpenTasks(patientId)) {
             if (open.id().equals(successor)) {
                 continue;
             }
@@ -51,7 +51,7 @@ final class OpenTasks {
     /** Cancels the patient's open tasks proposed from a dose other than {@code doseStep}. */
     static void cancelStale(WorkflowStore store, AuditLog audit, String patientId, int doseStep, Actor by,
                             Instant now) {
-        for (ApprovalTask open : store.lockOpenTasks(patientId)) {
+        for (WorkflowStore.OpenTask open : store.lockOpenTasks(patientId)) {
             if (open.fromStep() == doseStep) {
                 continue;
             }

@@ -6,7 +6,12 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import org.clinloop.approval.ApprovalTask;
 import org.clinloop.approval.AutoChangeHistory;
@@ -32,6 +37,9 @@ import org.clinloop.recommendation.Recommendation;
  */
 @ApplicationScoped
 public class WorkflowStore {
+
+    /** Alerts shown with a task: those since it was queued, newest first, at most this many. */
+    static final int ALERTS_PER_TASK = 20;
 
     @PersistenceContext(unitName = "clinloop")
     EntityManager em;
@@ -162,20 +170,39 @@ public class WorkflowStore {
         }
     }
 
-    /** The patient's open (REQUESTED) tasks, locked, oldest first. */
-    public List<ApprovalTask> lockOpenTasks(String patientId) {
-        return em.createQuery("select t from TaskRow t where t.patientId = :p and t.status = :s order by t.createdAt",
-                        TaskRow.class)
-                .setParameter("p", patientId).setParameter("s", TaskStatus.REQUESTED)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList().stream().map(this::view).toList();
+    /**
+     * An open task as far as withdrawing it needs: its proposal and the dose step it was proposed from.
+     *
+     * @param id         the task
+     * @param proposalId its proposal
+     * @param fromStep   the dose step the proposal started from
+     */
+    public record OpenTask(String id, String proposalId, int fromStep) {
     }
 
-    /** Withdraws an open task (reason {@code superseded} or {@code stale}); nothing is delivered. */
-    public ApprovalTask cancelTask(String taskId, String reasonCode, String by, Instant at, String note,
-                                   String successor) {
+    /**
+     * The patient's open (REQUESTED) tasks, locked, oldest first: one query, with nothing loaded
+     * for display (the full view costs three more per task, and a decision runs this every time).
+     */
+    public List<OpenTask> lockOpenTasks(String patientId) {
+        List<OpenTask> open = new ArrayList<>();
+        for (Object[] r : em.createQuery("select t, p.fromStep from TaskRow t join ProposalRow p on p.id = t.proposalId"
+                        + " where t.patientId = :p and t.status = :s order by t.createdAt", Object[].class)
+                .setParameter("p", patientId).setParameter("s", TaskStatus.REQUESTED)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()) {
+            TaskRow t = (TaskRow) r[0];
+            open.add(new OpenTask(t.id(), t.proposalId(), ((Number) r[1]).intValue()));
+        }
+        return open;
+    }
+
+    /**
+     * Withdraws an open task (reason {@code superseded} or {@code stale}); nothing is delivered.
+     * The task was locked by {@link #lockOpenTasks}, so finding it again reads no row.
+     */
+    public void cancelTask(String taskId, String reasonCode, String by, Instant at, String note, String successor) {
         TaskRow row = em.find(TaskRow.class, taskId, LockModeType.PESSIMISTIC_WRITE);
         row.cancel(reasonCode, by, at, note, successor);
-        return view(row);
     }
 
     /** The open task about a patient, if any (at most one is open at a time). */
@@ -341,12 +368,12 @@ public class WorkflowStore {
         if (status != null) {
             q.setParameter("s", status);
         }
-        return q.setMaxResults(limit).getResultList().stream().map(this::view).toList();
+        return views(q.setMaxResults(limit).getResultList());
     }
 
     public List<ApprovalTask> tasksForPatient(String patientId, int limit) {
-        return em.createQuery("select t from TaskRow t where t.patientId = :p order by t.createdAt desc", TaskRow.class)
-                .setParameter("p", patientId).setMaxResults(limit).getResultList().stream().map(this::view).toList();
+        return views(em.createQuery("select t from TaskRow t where t.patientId = :p order by t.createdAt desc", TaskRow.class)
+                .setParameter("p", patientId).setMaxResults(limit).getResultList());
     }
 
     public List<DoseAdjustment> adjustmentsFor(String patientId, int limit) {
@@ -404,15 +431,56 @@ public class WorkflowStore {
     }
 
     private ApprovalTask view(TaskRow t) {
-        ProposalRow p = em.find(ProposalRow.class, t.proposalId());
-        String regimenProtocol = regimen(t.patientId()).map(Regimen::protocol).orElse(null);
+        return view(t, em.find(ProposalRow.class, t.proposalId()), regimen(t.patientId()).orElse(null),
+                alertsSince(t.patientId(), t.createdAt(), ALERTS_PER_TASK));
+    }
+
+    /**
+     * Many tasks at once, as {@link #view(TaskRow)} shows each: their proposals, the patients'
+     * regimens and the alerts since the oldest task in three queries, not three per task.
+     */
+    private List<ApprovalTask> views(List<TaskRow> tasks) {
+        if (tasks.isEmpty()) {
+            return List.of();
+        }
+        Set<String> proposalIds = new HashSet<>();
+        Set<String> patientIds = new HashSet<>();
+        Instant oldest = tasks.get(0).createdAt();
+        for (TaskRow t : tasks) {
+            proposalIds.add(t.proposalId());
+            patientIds.add(t.patientId());
+            oldest = t.createdAt().isBefore(oldest) ? t.createdAt() : oldest;
+        }
+        Map<String, ProposalRow> proposals = new HashMap<>();
+        em.createQuery("select p from ProposalRow p where p.id in :ids", ProposalRow.class)
+                .setParameter("ids", proposalIds).getResultList().forEach(p -> proposals.put(p.id(), p));
+        Map<String, Regimen> regimens = new HashMap<>();
+        em.createQuery("select r from RegimenRow r where r.patientId in :ps", RegimenRow.class)
+                .setParameter("ps", patientIds).getResultList()
+                .forEach(r -> regimens.put(r.toRegimen().patientId(), r.toRegimen()));
+        Map<String, List<SafetyAlert>> alerts = new HashMap<>();
+        em.createQuery("select a from AlertRow a where a.patientId in :ps and a.lastSeen > :since"
+                        + " order by a.lastSeen desc", AlertRow.class)
+                .setParameter("ps", patientIds).setParameter("since", oldest).getResultList()
+                .forEach(a -> alerts.computeIfAbsent(a.toAlert().patientId(), k -> new ArrayList<>()).add(a.toAlert()));
+        List<ApprovalTask> out = new ArrayList<>(tasks.size());
+        for (TaskRow t : tasks) {
+            List<SafetyAlert> since = alerts.getOrDefault(t.patientId(), List.of()).stream()
+                    .filter(a -> a.lastSeen().isAfter(t.createdAt())).limit(ALERTS_PER_TASK).toList();
+            out.add(view(t, proposals.get(t.proposalId()), regimens.get(t.patientId()), since));
+        }
+        return out;
+    }
+
+    private static ApprovalTask view(TaskRow t, ProposalRow p, Regimen regimen, List<SafetyAlert> alertsSince) {
+        String regimenProtocol = regimen == null ? null : regimen.protocol();
         String dose = regimenProtocol == null ? "step " + p.toStep()
                 : Protocols.byId(regimenProtocol).filter(l -> l.allows(p.toStep()))
                         .map(l -> l.ladder().describe(p.toStep())).orElse("step " + p.toStep());
         return new ApprovalTask(t.id(), t.proposalId(), t.patientId(), t.status(), t.priority(), t.ownerPractitioner(),
                 t.createdAt(), p.fromStep(), p.toStep(), dose, p.direction(), p.probability(), p.rationale(),
                 p.modelId(), p.reasons(), t.decidedBy(), t.decidedAt(), t.reasonCode(), t.note(), t.expiresAt(),
-                t.modifiedToStep(), t.successorTask(), alertsSince(t.patientId(), t.createdAt(), 20));
+                t.modifiedToStep(), t.successorTask(), alertsSince);
     }
 
     /** The patient's alerts raised or repeated since {@code since}, newest first. */
