@@ -58,6 +58,7 @@ class ShippedRealmTest {
 
     @Test
     void everyClinicianSignsInWithAOneTimeCode() {
+        assertThat(realm.path("browserFlow").asText()).as("the realm's own browser flow").isNotEmpty();
         JsonNode browser = flow(realm.get("browserFlow").asText());
         JsonNode forms = null;
         for (JsonNode e : browser.get("authenticationExecutions")) {
