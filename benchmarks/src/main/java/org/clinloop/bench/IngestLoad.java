@@ -112,7 +112,7 @@ public final class IngestLoad {
         long peerPid = Long.getLong("bench.peer.pid", -1);
         String peerJdbc = System.getProperty("bench.peer.jdbc", "");
 
-        Clinic clinic = new Clinic(service, keycloak, Credentials.fromEnvironment());
+        Clinic clinic = Clinic.withPasswordGrant(service, keycloak, Credentials.fromEnvironment());
         clinic.ensureActiveModel();
         int maxWorkers = IntStream.concat(Arrays.stream(levels), Arrays.stream(bundleLevels)).max().orElse(1);
         String run = UUID.randomUUID().toString().substring(0, 8);

@@ -89,7 +89,7 @@ public final class PopulationLoad {
         PopulationSchedule plan = PopulationSchedule.plan(patientCount, rate, minutes * 60, seed);
         // Fail before registering anything if the stream cannot fit in the decision horizon.
         plan.firstMeasurement(Instant.now());
-        Clinic clinic = new Clinic(service, keycloak, Credentials.fromEnvironment());
+        Clinic clinic = Clinic.withPasswordGrant(service, keycloak, Credentials.fromEnvironment());
         clinic.ensureActiveModel();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();

@@ -18,6 +18,8 @@ public final class Clinic {
     public static final String OKAFOR = "dr.okafor";
     public static final String JONES = "pat.jones";
     public static final String LEE = "sam.lee";
+    public static final String COMPLIANCE = "compliance";
+    public static final String STEWARD = "steward";
     /** Patient ids linked to the realm's patient users. */
     public static final String JONES_ID = "demo-jones";
     public static final String LEE_ID = "demo-lee";
@@ -28,12 +30,27 @@ public final class Clinic {
     private final ClinLoopClient api;
     private final KeycloakTokens tokens;
     private final Credentials credentials;
+    private final UserSignIn signIn;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public Clinic(String serviceUrl, String keycloakUrl, Credentials credentials) {
+    /**
+     * @param signIn how people get their tokens; systems (the EHR) use client credentials whatever it is
+     */
+    public Clinic(String serviceUrl, String keycloakUrl, Credentials credentials, UserSignIn signIn) {
         this.api = new ClinLoopClient(serviceUrl);
         this.tokens = new KeycloakTokens(keycloakUrl);
         this.credentials = credentials;
+        this.signIn = signIn;
+    }
+
+    /** People sign in as a browser does (authorization code with PKCE on the portal's client): any realm. */
+    public static Clinic signingInLikeABrowser(String serviceUrl, String keycloakUrl, Credentials credentials) {
+        return new Clinic(serviceUrl, keycloakUrl, credentials, BrowserSignIn.portal(keycloakUrl, serviceUrl));
+    }
+
+    /** People sign in with the password grant on the devtools client, which only the test realm has. */
+    public static Clinic withPasswordGrant(String serviceUrl, String keycloakUrl, Credentials credentials) {
+        return new Clinic(serviceUrl, keycloakUrl, credentials, new KeycloakTokens(keycloakUrl)::password);
     }
 
     public ClinLoopClient api() {
@@ -45,19 +62,23 @@ public final class Clinic {
     }
 
     public String steward() {
-        return cached("steward", () -> tokens.password("steward", credentials.steward()));
+        return person(STEWARD);
     }
 
     public String compliance() {
-        return cached("compliance", () -> tokens.password("compliance", credentials.compliance()));
+        return person(COMPLIANCE);
     }
 
     public String clinician(String username) {
-        return cached(username, () -> tokens.password(username, credentials.clinician()));
+        return person(username);
     }
 
     public String patient(String username) {
-        return cached(username, () -> tokens.password(username, credentials.patient()));
+        return person(username);
+    }
+
+    private String person(String username) {
+        return cached(username, () -> signIn.token(username, credentials.password(username)));
     }
 
     /** Activates the newest CANDIDATE as the steward unless a model is already ACTIVE; returns the active id. */

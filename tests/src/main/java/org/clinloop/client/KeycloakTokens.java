@@ -15,7 +15,11 @@ import java.util.stream.Collectors;
 /** Obtains access tokens from the ClinLoop realm. */
 public final class KeycloakTokens {
 
-    /** Public client for tools and tests (password grant); not present in production realms. */
+    /**
+     * Public client with the password grant, for the tests and benchmarks only: it exists in the
+     * test realm that {@code ./clinloop test} generates, never in the shipped realm (the demo signs
+     * in with {@link BrowserSignIn}).
+     */
     public static final String DEVTOOLS_CLIENT = "clinloop-devtools";
     public static final String EHR_CLIENT = "clinloop-ehr";
 
@@ -24,10 +28,15 @@ public final class KeycloakTokens {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public KeycloakTokens(String keycloakUrl) {
-        this.tokenUrl = keycloakUrl + "/realms/clinloop/protocol/openid-connect/token";
+        this(keycloakUrl, "clinloop");
     }
 
-    /** A user's token (password grant on the devtools client). */
+    /** Tokens from another realm of the same Keycloak (a test's copy of the shipped realm, say). */
+    public KeycloakTokens(String keycloakUrl, String realm) {
+        this.tokenUrl = keycloakUrl + "/realms/" + realm + "/protocol/openid-connect/token";
+    }
+
+    /** A user's token (password grant on the devtools client, test realm only); a {@link UserSignIn}. */
     public String password(String username, String password) {
         return token(Map.of("grant_type", "password", "client_id", DEVTOOLS_CLIENT, "username", username,
                 "password", password));
@@ -36,6 +45,12 @@ public final class KeycloakTokens {
     /** A system's token (client credentials), e.g. the EHR's. */
     public String clientCredentials(String clientId, String secret) {
         return token(Map.of("grant_type", "client_credentials", "client_id", clientId, "client_secret", secret));
+    }
+
+    /** Exchanges an authorization code for a token (public client with PKCE: the code verifier, no secret). */
+    public String authorizationCode(String clientId, String code, String redirectUri, String codeVerifier) {
+        return token(Map.of("grant_type", "authorization_code", "client_id", clientId, "code", code,
+                "redirect_uri", redirectUri, "code_verifier", codeVerifier));
     }
 
     private String token(Map<String, String> form) {

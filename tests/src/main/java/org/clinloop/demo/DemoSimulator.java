@@ -47,7 +47,7 @@ public final class DemoSimulator {
         String service = System.getenv().getOrDefault("CLINLOOP_URL", "http://localhost:9080");
         String keycloak = System.getenv().getOrDefault("KEYCLOAK_URL", "http://localhost:8180");
         Duration every = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("CLINLOOP_DEMO_INTERVAL_S", "30")));
-        Clinic clinic = new Clinic(service, keycloak, Credentials.fromEnvironment());
+        Clinic clinic = Clinic.signingInLikeABrowser(service, keycloak, Credentials.fromEnvironment());
         try {
             String model = clinic.ensureActiveModel();
             say("model " + model + " is ACTIVE (signed off by the model steward)");

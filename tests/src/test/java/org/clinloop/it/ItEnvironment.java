@@ -27,7 +27,7 @@ final class ItEnvironment {
         if (clinic == null) {
             waitFor(KEYCLOAK + "/realms/clinloop", Duration.ofMinutes(4));
             waitFor(SERVICE + "/health/ready", Duration.ofMinutes(3));
-            clinic = new Clinic(SERVICE, KEYCLOAK, Credentials.fromEnvironment());
+            clinic = Clinic.withPasswordGrant(SERVICE, KEYCLOAK, Credentials.fromEnvironment());
             clinic.ensureActiveModel();
         }
         return clinic;

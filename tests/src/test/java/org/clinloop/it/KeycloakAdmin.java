@@ -65,6 +65,27 @@ final class KeycloakAdmin {
                 JSON.createArrayNode().add(realmRole).toString()), 204);
     }
 
+    /** The ClinLoop realm's clients as Keycloak holds them, its own (admin-cli, account, …) included. */
+    JsonNode clients() {
+        return json(require(send("GET", "/clients", token(), null), 200));
+    }
+
+    /** Creates a realm from a representation (its own name inside), as an import at start-up would. */
+    void createRealm(JsonNode representation) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(keycloak + "/admin/realms"))
+                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofString(representation.toString()))
+                .build();
+        require(exchange(request), 201);
+    }
+
+    void deleteRealm(String realm) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(keycloak + "/admin/realms/"
+                        + URLEncoder.encode(realm, StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + token()).timeout(Duration.ofSeconds(60)).DELETE().build();
+        require(exchange(request), 204);
+    }
+
     void deleteClient(String clientId) {
         deleteClient(clientId, token());
     }

@@ -67,7 +67,7 @@ class LocalDatabaseCrashIT {
                         "clinloop.db.migration.password", s.owner().password()));
         ItEnvironment.clinic(); // Keycloak is up
         server.start();
-        local = new Clinic(server.url(), ItEnvironment.KEYCLOAK, Credentials.fromEnvironment());
+        local = Clinic.withPasswordGrant(server.url(), ItEnvironment.KEYCLOAK, Credentials.fromEnvironment());
     }
 
     @AfterAll

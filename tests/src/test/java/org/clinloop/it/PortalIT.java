@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.clinloop.client.ClinLoopClient;
 import org.clinloop.client.Clinic;
+import org.clinloop.client.Credentials;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,7 +69,7 @@ class PortalIT {
         browser.get(api.baseUrl() + "/");
         wait.until(ExpectedConditions.elementToBeClickable(By.id("signin"))).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(Clinic.RIVERA);
-        browser.findElement(By.id("password")).sendKeys(System.getenv("CLINLOOP_CLINICIAN_PASSWORD"));
+        browser.findElement(By.id("password")).sendKeys(Credentials.fromEnvironment().password(Clinic.RIVERA));
         browser.findElement(By.id("kc-login")).click();
 
         By card = By.cssSelector("article[data-task='" + taskId + "']");
@@ -103,7 +104,7 @@ class PortalIT {
         browser.get(api.baseUrl() + "/");
         wait.until(ExpectedConditions.elementToBeClickable(By.id("signin"))).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(Clinic.RIVERA);
-        browser.findElement(By.id("password")).sendKeys(System.getenv("CLINLOOP_CLINICIAN_PASSWORD"));
+        browser.findElement(By.id("password")).sendKeys(Credentials.fromEnvironment().password(Clinic.RIVERA));
         browser.findElement(By.id("kc-login")).click();
 
         WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(
@@ -123,7 +124,7 @@ class PortalIT {
         browser.get(api.baseUrl() + "/");
         wait.until(ExpectedConditions.elementToBeClickable(By.id("signin"))).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("compliance");
-        browser.findElement(By.id("password")).sendKeys(System.getenv("CLINLOOP_COMPLIANCE_PASSWORD"));
+        browser.findElement(By.id("password")).sendKeys(Credentials.fromEnvironment().password(Clinic.COMPLIANCE));
         browser.findElement(By.id("kc-login")).click();
         wait.until(ExpectedConditions.elementToBeClickable(By.id("runFairness"))).click();
         WebElement chart = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#fairnessChart svg")));
