@@ -95,6 +95,11 @@ class DecisionReplayTest {
         }
 
         @Override
+        public Optional<String> signingRefusal() {
+            return Optional.empty();
+        }
+
+        @Override
         public List<SignedTreeHead> treeHeads(int limit) {
             throw new UnsupportedOperationException();
         }

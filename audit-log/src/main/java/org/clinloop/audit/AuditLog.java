@@ -27,7 +27,10 @@ public interface AuditLog {
     /** Records several events, in order, in one transaction (joined, or started for them). */
     void appendAll(List<AuditEvent> events);
 
-    /** Starts chaining in the background, once the schema exists (the service's readiness calls this). */
+    /**
+     * Starts chaining, and signing tree heads periodically, in the background, once the schema
+     * exists (the service's readiness calls this).
+     */
     void start();
 
     /** Events committed but not chained yet; a growing backlog means chaining has stalled. */
@@ -44,8 +47,16 @@ public interface AuditLog {
     /** Streams committed entries {@code from..to} (inclusive) in order, for export and replay. */
     void forEach(long from, long to, Consumer<AuditEntry> sink);
 
-    /** A signed tree head for the committed log; a new one is signed when the log has grown. */
+    /**
+     * A signed tree head for the committed log; a new one is signed when the log has grown (and,
+     * in the background, every {@code clinloop.audit.sign-every-seconds} once started).
+     *
+     * @throws SigningKeyRefusedException when the signing key on disk is not the pinned one
+     */
     SignedTreeHead treeHead();
+
+    /** Why no tree head can be signed (the key on disk is not the pinned one), or empty. */
+    Optional<String> signingRefusal();
 
     /** Signed tree heads issued so far, newest first. */
     List<SignedTreeHead> treeHeads(int limit);

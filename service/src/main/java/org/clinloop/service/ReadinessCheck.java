@@ -54,6 +54,8 @@ public class ReadinessCheck implements HealthCheck {
             return builder.down().withData("problem", "the outboxes cannot be read: " + e.getMessage()).build();
         }
         builder.withData("auditStagedEvents", backlog.staged());
+        // Reported, not DOWN: readings, alerts and the chain go on; only tree-head signatures wait.
+        audit.signingRefusal().ifPresent(refusal -> builder.withData("auditSigningRefused", refusal));
         if (backlog.age(now).compareTo(settings.stallAfter()) > 0) {
             return builder.down().withData("problem", "audit chaining stalled: an event staged at " + backlog.oldest()
                     + " is not chained after " + settings.stallAfter().toSeconds() + " s").build();

@@ -57,6 +57,30 @@ class AuditLogIT {
         return out;
     }
 
+    /** The newest head signed so far, without asking for a new one (null when none was signed). */
+    static SignedTreeHead newestSigned() throws Exception {
+        JsonNode heads = expect(api.get("/api/audit/tree-heads?limit=1", clinic.compliance()), 200).json();
+        return heads.isEmpty() ? null : JSON.treeToValue(heads.get(0), SignedTreeHead.class);
+    }
+
+    @Test
+    void treeHeadsAreSignedWhileTheLogGrowsWithoutAnyoneAsking() throws Exception {
+        // The IT server signs every 5 s (clinloop.audit.sign-every-seconds); nothing here calls tree-head.
+        SignedTreeHead before = newestSigned();
+        long sizeBefore = before == null ? 0 : before.size();
+        expect(clinic.postReading(ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 1, null),
+                ItEnvironment.hoursAgo(1), 151, 93), 201);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        SignedTreeHead newest = before;
+        while ((newest == null || newest.size() <= sizeBefore) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            newest = newestSigned();
+        }
+        assertThat(newest).as("a head signed by the schedule within 60 s").isNotNull();
+        assertThat(newest.size()).isGreaterThan(sizeBefore);
+        assertThat(publicKey().verifies(newest)).isTrue();
+    }
+
     @Test
     void treeHeadsAreSignedByThePublishedKeyAndProofsVerify() throws Exception {
         TreeHeadKey key = publicKey();

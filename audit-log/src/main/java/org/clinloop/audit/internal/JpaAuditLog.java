@@ -54,6 +54,8 @@ public class JpaAuditLog implements AuditLog {
     KeyPublisher keys;
     @Inject
     AuditSequencer sequencer;
+    @Inject
+    TreeHeadSchedule treeHeads;
     @Resource
     TransactionSynchronizationRegistry transactions;
 
@@ -105,6 +107,15 @@ public class JpaAuditLog implements AuditLog {
     public void start() {
         sequencer.start();
         sequencer.nudge(); // whatever a crash left staged
+        if (signer.refusal().isEmpty() && store.keys().stream().noneMatch(k -> k.keyId().equals(signer.key().keyId()))) {
+            keys.publish(signer.key()); // a changed key is reported at start, not at the first signing
+        }
+        treeHeads.start();
+    }
+
+    @Override
+    public Optional<String> signingRefusal() {
+        return signer.refusal();
     }
 
     @Override

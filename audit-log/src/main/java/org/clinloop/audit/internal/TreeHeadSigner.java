@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.logging.Logger;
 import org.clinloop.audit.EntryCodec;
 import org.clinloop.audit.SignedTreeHead;
+import org.clinloop.audit.SigningKeyRefusedException;
 import org.clinloop.audit.TreeHeadKey;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -30,6 +31,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code clinloop.audit.signing-key-file} (PKCS#8); when that file does not exist a key is
  * generated there (owner-only permissions) and a warning logged: production installs provision
  * the key and keep a copy of its public half outside ClinLoop.
+ *
+ * <p><b>Pinning.</b> {@code clinloop.audit.signing-key-id} names the key id (hex SHA-256 of the
+ * public key, first 16 characters) that this installation signs with, kept outside the database
+ * and outside the key file's directory (the deployment's configuration). When it is set and the
+ * key file holds another key, nothing is signed: {@link #sign} refuses, the refusal is logged as
+ * SEVERE, and readiness and {@code /metrics} report it. A key replaced on disk can then not sign
+ * heads that only its own public half would verify.
  */
 @ApplicationScoped
 public class TreeHeadSigner {
@@ -42,9 +50,13 @@ public class TreeHeadSigner {
     @Inject
     @ConfigProperty(name = "clinloop.data.dir")
     Optional<String> dataDir;
+    @Inject
+    @ConfigProperty(name = "clinloop.audit.signing-key-id")
+    Optional<String> pinnedKeyId;
 
     private PrivateKey privateKey;
     private TreeHeadKey publicKey;
+    private String refusal;
 
     @PostConstruct
     void load() {
@@ -71,9 +83,19 @@ public class TreeHeadSigner {
             privateKey = ed.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(path)));
             PublicKey publicHalf = ed.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(pub)));
             publicKey = TreeHeadKey.of(publicHalf);
-            SignedTreeHead probe = sign(0, EntryCodec.GENESIS_HASH, Instant.EPOCH);
+            SignedTreeHead probe = signWithKey(0, EntryCodec.GENESIS_HASH, Instant.EPOCH);
             if (!publicKey.verifies(probe)) {
                 throw new IllegalStateException(pub + " is not the public half of " + path + ".");
+            }
+            String pin = pinnedKeyId.map(String::trim).filter(p -> !p.isEmpty()).orElse(null);
+            if (pin == null) {
+                LOG.warning("clinloop.audit.signing-key-id is not set: tree heads are signed with whatever key "
+                        + path + " holds (now " + publicKey.keyId() + "); pin it in production");
+            } else if (!pin.equals(publicKey.keyId())) {
+                refusal = "Expected the audit signing key pinned by clinloop.audit.signing-key-id, " + pin + ", found "
+                        + publicKey.keyId() + " in " + path + ": no tree head is signed until the pinned key is restored"
+                        + " or the pin is changed";
+                LOG.severe(refusal);
             }
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("Audit signing key " + path + " cannot be loaded: " + e.getMessage(), e);
@@ -84,7 +106,24 @@ public class TreeHeadSigner {
         return publicKey;
     }
 
+    /** Why this instance signs nothing (the key on disk is not the pinned one), or empty when it signs. */
+    public Optional<String> refusal() {
+        return Optional.ofNullable(refusal);
+    }
+
+    /**
+     * Signs a tree head.
+     *
+     * @throws SigningKeyRefusedException when the key on disk is not the pinned one
+     */
     public SignedTreeHead sign(long size, String rootHash, Instant at) {
+        if (refusal != null) {
+            throw new SigningKeyRefusedException(refusal);
+        }
+        return signWithKey(size, rootHash, at);
+    }
+
+    private SignedTreeHead signWithKey(long size, String rootHash, Instant at) {
         Instant ts = EntryCodec.recordedAt(at);
         try {
             Signature sig = Signature.getInstance("Ed25519");

@@ -16,8 +16,9 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * {@code /metrics} for the audit outbox: events committed but not chained yet, and how long the
- * oldest has waited (normally milliseconds; growth means chaining has stalled). Read from the
- * database at scrape time, once per scrape.
+ * oldest has waited (normally milliseconds; growth means chaining has stalled), read from the
+ * database at scrape time, once per scrape; and whether tree-head signing is refused because the
+ * signing key is not the pinned one.
  */
 @ApplicationScoped
 public class AuditMetrics {
@@ -40,6 +41,9 @@ public class AuditMetrics {
         gauge("clinloop_audit_staged_events", "Audit events committed and not yet chained", b -> b.staged());
         gauge("clinloop_audit_oldest_staged_seconds", "How long the oldest unchained audit event has waited",
                 b -> b.age(clock.instant()).toMillis() / 1000.0);
+        metrics.gauge(Metadata.builder().withName("clinloop_audit_signing_refused").withDescription(
+                "1 when the audit signing key on disk is not the pinned one and no tree head is signed").build(),
+                this, self -> log.signingRefusal().isPresent() ? 1.0 : 0.0);
     }
 
     private void gauge(String name, String description, ToDoubleFunction<AuditBacklog> value) {

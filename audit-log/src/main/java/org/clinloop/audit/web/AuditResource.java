@@ -38,6 +38,7 @@ import org.clinloop.audit.CallerText;
 import org.clinloop.audit.ConsistencyProof;
 import org.clinloop.audit.InclusionProof;
 import org.clinloop.audit.SignedTreeHead;
+import org.clinloop.audit.SigningKeyRefusedException;
 import org.clinloop.audit.TreeHeadKey;
 import org.clinloop.audit.ChainVerification;
 
@@ -102,16 +103,24 @@ public class AuditResource {
                 Response.Status.NOT_FOUND, "not-found", "No audit entry " + sequence + "."));
     }
 
-    /** The current signed tree head (a new one is signed when the log has grown). */
+    /**
+     * The current signed tree head (a new one is signed when the log has grown); 503 with an
+     * OperationOutcome when the signing key on disk is not the pinned one.
+     */
     @GET
     @Path("tree-head")
     @RolesAllowed("compliance-officer")
     @NoPatientData("a signed hash; recorded as AUDIT_READ")
-    public SignedTreeHead treeHead() {
+    public Response treeHead() {
         Actor actor = caller();
-        SignedTreeHead head = log.treeHead();
+        SignedTreeHead head;
+        try {
+            head = log.treeHead();
+        } catch (SigningKeyRefusedException e) {
+            return OperationOutcomes.response(Response.Status.SERVICE_UNAVAILABLE, "security", e.getMessage());
+        }
         recordRead(actor, Map.of("treeHead", head.size()));
-        return head;
+        return Response.ok(head).build();
     }
 
     @GET
@@ -181,7 +190,12 @@ public class AuditResource {
     @Produces("application/x-ndjson")
     public Response export() {
         Actor actor = caller();
-        SignedTreeHead head = log.treeHead();
+        SignedTreeHead head;
+        try {
+            head = log.treeHead();
+        } catch (SigningKeyRefusedException e) {
+            return OperationOutcomes.response(Response.Status.SERVICE_UNAVAILABLE, "security", e.getMessage());
+        }
         TreeHeadKey key = log.signingKey();
         exported.fire(new Exported(actor, head));
         StreamingOutput body = out -> {

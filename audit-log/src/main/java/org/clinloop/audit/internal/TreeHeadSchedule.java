@@ -1,0 +1,72 @@
+package org.clinloop.audit.internal;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.clinloop.audit.AuditLog;
+import org.clinloop.audit.SigningKeyRefusedException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Signs a tree head every {@code clinloop.audit.sign-every-seconds} (3600; 0 switches it off), so
+ * that a signed commitment to the log exists without anyone asking for one: a head is signed only
+ * when the log has grown since the last one ({@link AuditLog#treeHead}). With several instances
+ * each signs on its own timer; two heads of the same size are harmless, each verifies.
+ */
+@ApplicationScoped
+public class TreeHeadSchedule {
+
+    private static final Logger LOG = Logger.getLogger(TreeHeadSchedule.class.getName());
+
+    @Resource
+    ManagedScheduledExecutorService executor;
+    @Inject
+    AuditLog log;
+    @Inject
+    @ConfigProperty(name = "clinloop.audit.sign-every-seconds", defaultValue = "3600")
+    long everySeconds;
+
+    private ScheduledFuture<?> timer;
+    private volatile boolean stopped;
+    private volatile boolean refusalLogged;
+
+    synchronized void start() {
+        if (timer != null || stopped || executor == null) {
+            return;
+        }
+        if (everySeconds <= 0) {
+            LOG.warning("clinloop.audit.sign-every-seconds is " + everySeconds + ": tree heads are signed only on request");
+            return;
+        }
+        timer = executor.scheduleWithFixedDelay(this::sign, everySeconds, everySeconds, TimeUnit.SECONDS);
+        LOG.info(() -> "Tree heads are signed every " + everySeconds + " s while the log grows");
+    }
+
+    private void sign() {
+        try {
+            log.treeHead();
+            refusalLogged = false;
+        } catch (SigningKeyRefusedException e) {
+            if (!refusalLogged) { // the signer logged it as SEVERE at start; once per refusal here
+                LOG.warning("No periodic tree head: " + e.getMessage());
+                refusalLogged = true;
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "The periodic tree head could not be signed; the next period tries again", e);
+        }
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        stopped = true;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+}
