@@ -61,8 +61,9 @@ public class ApprovalQueue {
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public ApprovalTask task(String taskId, Actor actor) {
-        ApprovalTask task = store.task(taskId).orElseThrow(() -> new UnknownResourceException("No task " + taskId + "."));
-        Roles.requireReaderOf(actor, task.patientId(), careTeam);
+        String notFound = "No task " + taskId + ".";
+        ApprovalTask task = store.task(taskId).orElseThrow(() -> new UnknownResourceException(notFound));
+        UnknownResourceException.unlessReadable(() -> Roles.requireReaderOf(actor, task.patientId(), careTeam), notFound);
         return task;
     }
 
@@ -225,9 +226,9 @@ public class ApprovalQueue {
      * decision worker; then checks the clinician, and that the task is still open.
      */
     private ApprovalTask lockForDecision(String taskId, Actor clinician) {
-        String patientId = store.taskPatient(taskId)
-                .orElseThrow(() -> new UnknownResourceException("No task " + taskId + "."));
-        Roles.requireClinicianFor(clinician, patientId, careTeam);
+        String notFound = "No task " + taskId + ".";
+        String patientId = store.taskPatient(taskId).orElseThrow(() -> new UnknownResourceException(notFound));
+        UnknownResourceException.unlessReadable(() -> Roles.requireClinicianFor(clinician, patientId, careTeam), notFound);
         store.lockRegimen(patientId);
         ApprovalTask task = store.lockTask(taskId)
                 .orElseThrow(() -> new UnknownResourceException("No task " + taskId + "."));

@@ -39,17 +39,17 @@ public class Deliveries {
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public DoseAdjustment adjustment(String adjustmentId, Actor actor) {
-        DoseAdjustment a = store.adjustment(adjustmentId)
-                .orElseThrow(() -> new UnknownResourceException("No adjustment " + adjustmentId + "."));
-        requireOrderReader(actor, a.patientId());
+        String notFound = "No adjustment " + adjustmentId + ".";
+        DoseAdjustment a = store.adjustment(adjustmentId).orElseThrow(() -> new UnknownResourceException(notFound));
+        UnknownResourceException.unlessReadable(() -> requireOrderReader(actor, a.patientId()), notFound);
         return a;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public SafetyAlert alert(String alertId, Actor actor) {
-        SafetyAlert a = store.alert(alertId)
-                .orElseThrow(() -> new UnknownResourceException("No alert " + alertId + "."));
-        Roles.requireReaderOf(actor, a.patientId(), careTeam);
+        String notFound = "No alert " + alertId + ".";
+        SafetyAlert a = store.alert(alertId).orElseThrow(() -> new UnknownResourceException(notFound));
+        UnknownResourceException.unlessReadable(() -> Roles.requireReaderOf(actor, a.patientId(), careTeam), notFound);
         return a;
     }
 

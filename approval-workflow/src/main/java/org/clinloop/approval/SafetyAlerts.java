@@ -41,8 +41,10 @@ public class SafetyAlerts {
 
     @Transactional
     public SafetyAlert acknowledge(String alertId, Actor clinician, String note) {
-        SafetyAlert before = store.alert(alertId).orElseThrow(() -> new UnknownResourceException("No alert " + alertId + "."));
-        Roles.requireClinicianFor(clinician, before.patientId(), careTeam);
+        String notFound = "No alert " + alertId + ".";
+        SafetyAlert before = store.alert(alertId).orElseThrow(() -> new UnknownResourceException(notFound));
+        UnknownResourceException.unlessReadable(() -> Roles.requireClinicianFor(clinician, before.patientId(), careTeam),
+                notFound);
         if (!SafetyAlert.OPEN.equals(before.status())) {
             return before;
         }

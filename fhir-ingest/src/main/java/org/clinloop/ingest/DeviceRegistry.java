@@ -75,8 +75,9 @@ public class DeviceRegistry {
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public Device read(String id, Actor actor) {
-        DeviceRow row = store.device(id).orElseThrow(() -> new UnknownResourceException("No Device/" + id + "."));
-        patients.requireReader(actor, row.patientId());
+        String notFound = "No Device/" + id + ".";
+        DeviceRow row = store.device(id).orElseThrow(() -> new UnknownResourceException(notFound));
+        UnknownResourceException.unlessReadable(() -> patients.requireReader(actor, row.patientId()), notFound);
         return fhir.newJsonParser().parseResource(Device.class, row.resourceJson());
     }
 
@@ -133,7 +134,8 @@ public class DeviceRegistry {
     public MedicationStatement readStatement(String id, Actor actor) {
         MedicationStatementRow row = store.statement(id)
                 .orElseThrow(() -> new UnknownResourceException("No MedicationStatement/" + id + "."));
-        patients.requireReader(actor, row.patientId());
+        UnknownResourceException.unlessReadable(() -> patients.requireReader(actor, row.patientId()),
+                "No MedicationStatement/" + id + ".");
         return fhir.newJsonParser().parseResource(MedicationStatement.class, row.resourceJson());
     }
 

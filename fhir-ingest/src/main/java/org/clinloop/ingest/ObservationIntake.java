@@ -357,9 +357,9 @@ public class ObservationIntake {
     /** A stored Observation, if the actor may read its patient's record. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Observation read(String id, Actor actor) {
-        ObservationRow row = store.observation(id)
-                .orElseThrow(() -> new UnknownResourceException("No Observation/" + id + "."));
-        patients.requireReader(actor, row.patientId());
+        String notFound = "No Observation/" + id + ".";
+        ObservationRow row = store.observation(id).orElseThrow(() -> new UnknownResourceException(notFound));
+        UnknownResourceException.unlessReadable(() -> patients.requireReader(actor, row.patientId()), notFound);
         return parse(row);
     }
 

@@ -139,8 +139,9 @@ public class PatientDirectory implements CareTeam {
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public Patient read(String id, Actor actor) {
-        PatientRow row = store.patient(id).orElseThrow(() -> new UnknownResourceException("No Patient/" + id + "."));
-        requireReader(actor, id);
+        String notFound = "No Patient/" + id + ".";
+        PatientRow row = store.patient(id).orElseThrow(() -> new UnknownResourceException(notFound));
+        UnknownResourceException.unlessReadable(() -> requireReader(actor, id), notFound);
         return fhir.newJsonParser().parseResource(Patient.class, row.resourceJson());
     }
 

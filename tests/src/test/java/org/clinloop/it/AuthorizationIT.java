@@ -3,6 +3,7 @@ package org.clinloop.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.clinloop.client.Clinic.expect;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import org.clinloop.client.ClinLoopClient;
 import org.clinloop.client.Clinic;
@@ -99,7 +100,8 @@ class AuthorizationIT {
     void aPatientSeesOnlyTheirOwnRecord() {
         String jones = clinic.patient(Clinic.JONES);
         assertThat(api.get("/fhir/Patient/" + Clinic.JONES_ID, jones).status()).isEqualTo(200);
-        assertThat(api.get("/fhir/Patient/" + Clinic.LEE_ID, jones).status()).isEqualTo(403);
+        assertThat(api.get("/fhir/Patient/" + Clinic.LEE_ID, jones).status())
+                .as("a record by id the caller may not read is answered as a missing one").isEqualTo(404);
         assertThat(api.get("/fhir/Observation?patient=" + Clinic.LEE_ID, jones).status()).isEqualTo(403);
         assertThat(api.get("/api/patients/" + Clinic.LEE_ID + "/adjustments", jones).status()).isEqualTo(403);
         assertThat(api.get("/fhir/MedicationRequest?patient=" + Clinic.LEE_ID, jones).status()).isEqualTo(403);
@@ -113,15 +115,54 @@ class AuthorizationIT {
         String okafor = clinic.clinician(Clinic.OKAFOR);
         assertThat(api.post("/api/patients/" + Clinic.JONES_ID + "/bounds", okafor, ClinLoopClient.JSON_TYPE,
                 ItEnvironment.autonomous().toString()).status()).isEqualTo(403);
-        assertThat(api.get("/fhir/Patient/" + Clinic.JONES_ID, okafor).status()).isEqualTo(403);
+        assertThat(api.get("/fhir/Patient/" + Clinic.JONES_ID, okafor).status()).isEqualTo(404);
 
         expect(clinic.postReading(okaforPatient, ItEnvironment.hoursAgo(1), 150, 95), 201);
         String task = expect(api.get("/fhir/Task?patient=" + okaforPatient, okafor), 200).json()
                 .get("entry").get(0).get("resource").get("id").asText();
         assertThat(api.post("/api/tasks/" + task + "/approve", clinic.clinician(Clinic.RIVERA), ClinLoopClient.JSON_TYPE,
-                "{}").status()).as("another clinician's patient").isEqualTo(403);
+                "{}").status()).as("another clinician's patient's task, answered as a missing one").isEqualTo(404);
         assertThat(api.get("/api/tasks", clinic.clinician(Clinic.RIVERA)).body()).doesNotContain(task);
         assertThat(api.get("/api/tasks", okafor).body()).contains(task);
+    }
+
+    /**
+     * Guessing ids tells nothing: someone else's record by id is answered exactly as a record that
+     * does not exist (same status, same code, the same words but for the id), for every kind a
+     * caller can read by id.
+     */
+    @Test
+    void anotherPatientsRecordByIdIsAnsweredAsAMissingOne() throws Exception {
+        String jones = clinic.patient(Clinic.JONES);
+        String okafor = clinic.clinician(Clinic.OKAFOR);
+        String lee = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 2, null);
+        String leeReading = expect(clinic.postReading(lee, ItEnvironment.hoursAgo(1), 150, 95), 201).json()
+                .get("id").asText();
+        String leeTask = null;
+        for (int i = 0; i < 100 && leeTask == null; i++) { // the decision follows the reading within seconds
+            JsonNode tasks = expect(api.get("/fhir/Task?patient=" + lee, clinic.clinician(Clinic.RIVERA)), 200).json();
+            leeTask = tasks.has("entry") ? tasks.get("entry").get(0).get("resource").get("id").asText() : null;
+            if (leeTask == null) {
+                Thread.sleep(200);
+            }
+        }
+        assertThat(leeTask).as("a task for the new patient").isNotNull();
+        String missing = "does-not-exist-" + java.util.UUID.randomUUID();
+        record Probe(String caller, String path, String id) {
+        }
+        for (Probe p : java.util.List.of(new Probe(jones, "/fhir/Patient/", lee), new Probe(okafor, "/fhir/Patient/", lee),
+                new Probe(jones, "/fhir/Observation/", leeReading), new Probe(okafor, "/fhir/Observation/", leeReading),
+                new Probe(okafor, "/api/tasks/", leeTask))) {
+            var hidden = api.get(p.path() + p.id(), p.caller());
+            var absent = api.get(p.path() + missing, p.caller());
+            assertThat(hidden.status()).as(p.path() + " of another patient: " + hidden).isEqualTo(absent.status())
+                    .isEqualTo(404);
+            assertThat(hidden.body().replace(p.id(), "ID")).as(p.path()).isEqualTo(absent.body().replace(missing, "ID"));
+        }
+        var approve = api.post("/api/tasks/" + leeTask + "/approve", okafor, ClinLoopClient.JSON_TYPE, "{}");
+        var approveMissing = api.post("/api/tasks/" + missing + "/approve", okafor, ClinLoopClient.JSON_TYPE, "{}");
+        assertThat(approve.status()).isEqualTo(approveMissing.status()).isEqualTo(404);
+        assertThat(approve.body().replace(leeTask, "ID")).isEqualTo(approveMissing.body().replace(missing, "ID"));
     }
 
     @Test
