@@ -63,7 +63,8 @@ public class ApprovalQueue {
     public ApprovalTask task(String taskId, Actor actor) {
         String notFound = "No task " + taskId + ".";
         ApprovalTask task = store.task(taskId).orElseThrow(() -> new UnknownResourceException(notFound));
-        UnknownResourceException.unlessReadable(() -> Roles.requireReaderOf(actor, task.patientId(), careTeam), notFound);
+        UnknownResourceException.unlessReadable(task.patientId(),
+                () -> Roles.requireReaderOf(actor, task.patientId(), careTeam), notFound);
         return task;
     }
 
@@ -228,7 +229,8 @@ public class ApprovalQueue {
     private ApprovalTask lockForDecision(String taskId, Actor clinician) {
         String notFound = "No task " + taskId + ".";
         String patientId = store.taskPatient(taskId).orElseThrow(() -> new UnknownResourceException(notFound));
-        UnknownResourceException.unlessReadable(() -> Roles.requireClinicianFor(clinician, patientId, careTeam), notFound);
+        UnknownResourceException.unlessReadable(patientId,
+                () -> Roles.requireClinicianFor(clinician, patientId, careTeam), notFound);
         store.lockRegimen(patientId);
         ApprovalTask task = store.lockTask(taskId)
                 .orElseThrow(() -> new UnknownResourceException("No task " + taskId + "."));

@@ -41,7 +41,7 @@ public class Deliveries {
     public DoseAdjustment adjustment(String adjustmentId, Actor actor) {
         String notFound = "No adjustment " + adjustmentId + ".";
         DoseAdjustment a = store.adjustment(adjustmentId).orElseThrow(() -> new UnknownResourceException(notFound));
-        UnknownResourceException.unlessReadable(() -> requireOrderReader(actor, a.patientId()), notFound);
+        UnknownResourceException.unlessReadable(a.patientId(), () -> requireOrderReader(actor, a.patientId()), notFound);
         return a;
     }
 
@@ -49,7 +49,8 @@ public class Deliveries {
     public SafetyAlert alert(String alertId, Actor actor) {
         String notFound = "No alert " + alertId + ".";
         SafetyAlert a = store.alert(alertId).orElseThrow(() -> new UnknownResourceException(notFound));
-        UnknownResourceException.unlessReadable(() -> Roles.requireReaderOf(actor, a.patientId(), careTeam), notFound);
+        UnknownResourceException.unlessReadable(a.patientId(),
+                () -> Roles.requireReaderOf(actor, a.patientId(), careTeam), notFound);
         return a;
     }
 

@@ -43,7 +43,8 @@ public class SafetyAlerts {
     public SafetyAlert acknowledge(String alertId, Actor clinician, String note) {
         String notFound = "No alert " + alertId + ".";
         SafetyAlert before = store.alert(alertId).orElseThrow(() -> new UnknownResourceException(notFound));
-        UnknownResourceException.unlessReadable(() -> Roles.requireClinicianFor(clinician, before.patientId(), careTeam),
+        UnknownResourceException.unlessReadable(before.patientId(),
+                () -> Roles.requireClinicianFor(clinician, before.patientId(), careTeam),
                 notFound);
         if (!SafetyAlert.OPEN.equals(before.status())) {
             return before;

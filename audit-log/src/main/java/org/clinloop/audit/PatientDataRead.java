@@ -50,6 +50,13 @@ public record PatientDataRead(String request, String interaction, String resourc
                               Outcome outcome, int status) {
 
     public static final int RECORD_VERSION = 1;
+
+    /**
+     * The request attribute under which an error mapper leaves the patient whose record a 404
+     * answer hides (the caller may not read it, and is told only that it is not found): the read
+     * is then recorded as {@link Outcome#REFUSED} of that patient, with the 404 it was answered.
+     */
+    public static final String REFUSED_AS_NOT_FOUND = "org.clinloop.audit.refusedAsNotFound";
     public static final AuditEventType TYPE = AuditEventType.PATIENT_DATA_READ;
     public static final int MAX_IDS = 100;
     public static final int MAX_QUERY_PARAMETERS = 30;
@@ -128,6 +135,20 @@ public record PatientDataRead(String request, String interaction, String resourc
         return new PatientDataRead(clip(method + " " + path), clip(interaction), clip(resource), keptIds, returned, List.copyOf(named),
                 keptQuery, client == null ? null : clip(client), List.copyOf(new TreeSet<>(roles)),
                 Outcome.of(status), status);
+    }
+
+    /**
+     * This read as it really ended when its 404 hid a refusal ({@link #REFUSED_AS_NOT_FOUND}):
+     * refused, about {@code patient}; unchanged when {@code patient} is null.
+     */
+    public PatientDataRead refusedAsNotFound(String patient) {
+        if (patient == null) {
+            return this;
+        }
+        TreeSet<String> named = new TreeSet<>(patients);
+        named.add(clip(patient));
+        return new PatientDataRead(request, interaction, resource, ids, returned, List.copyOf(named), query, client,
+                roles, Outcome.REFUSED, status);
     }
 
     /** The one patient the read concerns, or null when it named none or several. */

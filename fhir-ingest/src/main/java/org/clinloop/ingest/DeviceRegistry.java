@@ -77,7 +77,8 @@ public class DeviceRegistry {
     public Device read(String id, Actor actor) {
         String notFound = "No Device/" + id + ".";
         DeviceRow row = store.device(id).orElseThrow(() -> new UnknownResourceException(notFound));
-        UnknownResourceException.unlessReadable(() -> patients.requireReader(actor, row.patientId()), notFound);
+        UnknownResourceException.unlessReadable(row.patientId(), () -> patients.requireReader(actor, row.patientId()),
+                notFound);
         return fhir.newJsonParser().parseResource(Device.class, row.resourceJson());
     }
 
@@ -134,7 +135,7 @@ public class DeviceRegistry {
     public MedicationStatement readStatement(String id, Actor actor) {
         MedicationStatementRow row = store.statement(id)
                 .orElseThrow(() -> new UnknownResourceException("No MedicationStatement/" + id + "."));
-        UnknownResourceException.unlessReadable(() -> patients.requireReader(actor, row.patientId()),
+        UnknownResourceException.unlessReadable(row.patientId(), () -> patients.requireReader(actor, row.patientId()),
                 "No MedicationStatement/" + id + ".");
         return fhir.newJsonParser().parseResource(MedicationStatement.class, row.resourceJson());
     }

@@ -359,7 +359,8 @@ public class ObservationIntake {
     public Observation read(String id, Actor actor) {
         String notFound = "No Observation/" + id + ".";
         ObservationRow row = store.observation(id).orElseThrow(() -> new UnknownResourceException(notFound));
-        UnknownResourceException.unlessReadable(() -> patients.requireReader(actor, row.patientId()), notFound);
+        UnknownResourceException.unlessReadable(row.patientId(), () -> patients.requireReader(actor, row.patientId()),
+                notFound);
         return parse(row);
     }
 

@@ -141,7 +141,7 @@ public class PatientDirectory implements CareTeam {
     public Patient read(String id, Actor actor) {
         String notFound = "No Patient/" + id + ".";
         PatientRow row = store.patient(id).orElseThrow(() -> new UnknownResourceException(notFound));
-        UnknownResourceException.unlessReadable(() -> requireReader(actor, id), notFound);
+        UnknownResourceException.unlessReadable(id, () -> requireReader(actor, id), notFound);
         return fhir.newJsonParser().parseResource(Patient.class, row.resourceJson());
     }
 

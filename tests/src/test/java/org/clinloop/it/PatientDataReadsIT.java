@@ -186,6 +186,26 @@ class PatientDataReadsIT {
         assertThat(texts(fhir.get("query"))).containsExactly("patient=" + Clinic.LEE_ID);
     }
 
+    @Test
+    void aRecordByIdTheCallerMayNotReadIsAnsweredNotFoundAndRecordedAsRefused() {
+        String jones = clinic.patient(Clinic.JONES);
+        String leeReading = expect(clinic.postReading(Clinic.LEE_ID, ItEnvironment.hoursAgo(2), 138, 86), 201).json()
+                .get("id").asText();
+        int before = reads(Clinic.JONES, Clinic.LEE_ID).size();
+        assertThat(api.get("/fhir/Observation/" + leeReading, jones).status()).isEqualTo(404);
+        assertThat(api.get("/fhir/Patient/" + Clinic.LEE_ID, jones).status()).isEqualTo(404);
+        List<JsonNode> after = reads(Clinic.JONES, Clinic.LEE_ID);
+        assertThat(after).as("both hidden refusals are recorded against the patient whose record it was")
+                .hasSize(before + 2);
+        for (JsonNode entry : after.subList(0, 2)) {
+            JsonNode read = detail(entry);
+            assertThat(read.get("outcome").asText()).as(read.toString()).isEqualTo("REFUSED");
+            assertThat(read.get("status").asInt()).isEqualTo(404);
+            assertThat(read.get("returned").asInt()).isZero();
+            assertThat(texts(read.get("patients"))).contains(Clinic.LEE_ID);
+        }
+    }
+
     static String part(String json) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }

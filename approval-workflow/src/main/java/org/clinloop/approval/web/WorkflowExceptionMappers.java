@@ -1,5 +1,7 @@
 package org.clinloop.approval.web;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -10,6 +12,7 @@ import org.clinloop.approval.AccessRefusedException;
 import org.clinloop.approval.BoundsRefusedException;
 import org.clinloop.approval.TaskConflictException;
 import org.clinloop.approval.UnknownResourceException;
+import org.clinloop.audit.PatientDataRead;
 import org.clinloop.audit.web.OperationOutcomes;
 
 /** Domain refusals as HTTP answers with an OperationOutcome. */
@@ -26,10 +29,15 @@ public final class WorkflowExceptionMappers {
         }
     }
 
+    /** 404; when it hides a refusal, the read audit is told whose record it was (the caller is not). */
     @Provider
     public static class UnknownResource implements ExceptionMapper<UnknownResourceException> {
+        @Context
+        HttpServletRequest http;
+
         @Override
         public Response toResponse(UnknownResourceException e) {
+            e.refusedPatient().ifPresent(p -> http.setAttribute(PatientDataRead.REFUSED_AS_NOT_FOUND, p));
             return OperationOutcomes.response(Response.Status.NOT_FOUND, "not-found", e.getMessage());
         }
     }

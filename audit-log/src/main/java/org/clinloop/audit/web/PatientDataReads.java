@@ -103,7 +103,8 @@ public class PatientDataReads implements DynamicFeature {
             int returned = response.getStatus() < 300 ? count(response.getEntity(), patients) : 0;
             PatientDataRead read = PatientDataRead.of(request.getMethod(), uri.getRequestUri().getRawPath(), "read", resource,
                     ids, returned, patients, query(uri.getQueryParameters()), Callers.client(principal),
-                    actor.roles(), response.getStatus());
+                    actor.roles(), response.getStatus())
+                    .refusedAsNotFound((String) request.getProperty(PatientDataRead.REFUSED_AS_NOT_FOUND));
             try {
                 log().append(read.event(actor));
             } catch (RuntimeException e) {

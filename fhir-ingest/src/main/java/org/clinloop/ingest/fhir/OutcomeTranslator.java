@@ -18,6 +18,7 @@ import java.util.logging.Logger;
 import org.clinloop.approval.AccessRefusedException;
 import org.clinloop.approval.BoundsRefusedException;
 import org.clinloop.approval.UnknownResourceException;
+import org.clinloop.audit.PatientDataRead;
 import org.clinloop.ingest.AssertionRefusedException;
 import org.clinloop.ingest.InputProblem;
 import org.clinloop.ingest.InvalidInputException;
@@ -57,6 +58,8 @@ public class OutcomeTranslator {
             return new ForbiddenOperationException(refused.getMessage());
         }
         if (e instanceof UnknownResourceException unknown) {
+            // The read audit learns whose record a 404 hides; the caller only that it is not found.
+            unknown.refusedPatient().ifPresent(p -> http.setAttribute(PatientDataRead.REFUSED_AS_NOT_FOUND, p));
             return new ResourceNotFoundException(unknown.getMessage());
         }
         if (unreadable(e)) {

@@ -130,7 +130,10 @@ public class PatientDataReadHooks {
         }
         patients.addAll(askedFor(request));
         try {
-            log.append(read(request, actor.get(), ids, 0, patients, exception.getStatusCode()).event(actor.get()));
+            Object hidden = request instanceof ServletRequestDetails servlet
+                    ? servlet.getServletRequest().getAttribute(PatientDataRead.REFUSED_AS_NOT_FOUND) : null;
+            log.append(read(request, actor.get(), ids, 0, patients, exception.getStatusCode())
+                    .refusedAsNotFound((String) hidden).event(actor.get()));
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "A failed read (" + exception.getStatusCode() + ") by " + actor.get().id()
                     + " could not be recorded", e);
