@@ -100,8 +100,7 @@ function refresh() {
       schedule(renewed);
       return renewed;
     })().catch((e) => {
-      sessionEnded(`Your sign-in could not be renewed (${e.message}). Sign in again to go on; nothing you `
-        + 'did before was lost, and nothing was sent since.');
+      sessionEnded(`Your sign-in could not be renewed (${e.message}). Sign in again to go on.`);
       throw e;
     }).finally(() => { refreshing = null; });
   }
@@ -509,7 +508,8 @@ function renderProposal(box, t, explained, bounds, ladder, reload) {
       box.querySelectorAll('button, select, input').forEach((b) => { b.disabled = true; });
       lastOutcome = { patientId: t.patientId, text: result.textContent };
       panelCache = null;
-      setTimeout(reload, 1500);
+      const here = location.hash;
+      setTimeout(() => { if (location.hash === here) reload(); }, 1500); // not if the clinician went elsewhere
     } catch (e) {
       result.className = 'result error';
       result.textContent = e.message;

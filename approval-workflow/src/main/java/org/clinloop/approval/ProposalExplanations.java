@@ -97,6 +97,7 @@ public class ProposalExplanations {
         Optional<ProposalRecorded.Explained> e = p.explanation();
         e.ifPresent(x -> x.contributions().forEach((feature, c) -> contributions.add(
                 new Contribution(feature, p.features().get(feature), c))));
+        contributions.sort(java.util.Comparator.comparingDouble((Contribution c) -> -Math.abs(c.contribution())));
         Map<String, Double> probabilities = new java.util.LinkedHashMap<>();
         p.probabilities().forEach((dir, v) -> probabilities.put(dir.name(), v));
         return new Explained(task.patientId(), taskId, task.proposalId(), true, p.model().id(), p.model().algorithm(),

@@ -276,9 +276,12 @@ class PortalIT {
         assertThat(expect(api.get("/api/patients/" + modified + "/regimen", clinic.clinician(Clinic.RIVERA)), 200)
                 .json().get("doseStep").asInt()).isEqualTo(2);
 
-        browser.get(api.baseUrl() + "/#/panel");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#panelRows tr[data-patient='" + rejected + "'] a")))
-                .click();
+        browser.findElement(By.cssSelector("#clinicianNav a[href='#/panel']")).click();
+        By link = By.cssSelector("#panelRows tr[data-patient='" + rejected + "'] a");
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            d.findElement(link).click();
+            return true;
+        });
         card = wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#proposalBody article[data-task='" + toReject.get("id").asText() + "']")));
         new Select(card.findElement(By.id("rejectReason"))).selectByValue("PATIENT_PREFERENCE");
