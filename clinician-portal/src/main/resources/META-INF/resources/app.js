@@ -360,7 +360,7 @@ async function showPatient(patientId) {
   const entry = (await loadPanel()).find((p) => p.patientId === patientId) || null;
   // What the panel already knows is not asked again; nothing is asked that would answer 404.
   const bounds = entry ? entry.activeBounds : null;
-  const [patient, regimen, goal, followUp, adjustments, alerts, readings, others] = await Promise.all([
+  const [patient, regimen, goal, followUp, adjustments, alerts, readings, others, history] = await Promise.all([
     api('GET', `/fhir/Patient/${enc}`),
     entry && entry.doseStep != null ? api('GET', `/api/patients/${enc}/regimen`) : null,
     api('GET', `/api/patients/${enc}/goal`),
@@ -370,6 +370,7 @@ async function showPatient(patientId) {
       date: `ge${since}`, _count: 500 })}`),
     fhirAll(`/fhir/Observation?${new URLSearchParams({ patient: patientId,
       code: codes([LOINC.heartRate, LOINC.steps, ...LOINC.potassium, ...LOINC.egfr]), _count: 200 })}`, 1),
+    api('GET', `/api/patients/${enc}/bounds/history`),
   ]);
   const name = patient.name && patient.name[0]
     ? [...(patient.name[0].given || []), patient.name[0].family].filter(Boolean).join(' ') : patientId;
@@ -393,6 +394,15 @@ async function showPatient(patientId) {
     el('li', {}, `Follow-up every ${followUp.intervalDays} days: ${followUp.reason}`),
     entry ? el('li', {}, `Autonomy ${entry.autonomyEarned ? 'earned' : 'not earned'}: ${entry.consecutiveApprovals} of `
       + `${entry.requiredApprovals} proposals approved unmodified in a row`) : null);
+
+  $('boundsRows').replaceChildren(...[...history].sort((a, b) => b.version - a.version).map((b) => el('tr',
+    { 'data-version': b.version, class: bounds && bounds.version === b.version ? 'active' : null },
+    el('th', { scope: 'row' }, `v${b.version}${bounds && bounds.version === b.version ? ' (active)' : ''}`),
+    el('td', {}, `${b.authoredBy}, ${fmt.day(b.authoredAt)}`),
+    el('td', {}, `${b.lowestStep}–${b.highestStep}, ±${b.maxAutoSteps} alone`),
+    el('td', {}, String(b.systolicFloor)),
+    el('td', {}, b.autonomyEnabled ? `on (p ≥ ${b.minConfidence})` : 'off'))));
+  if (history.length === 0) $('boundsRows').append(el('tr', {}, el('td', { colspan: 5 }, 'None signed.')));
 
   // Latest heart rate, steps and labs.
   const latest = (codes) => others.filter((o) => (o.code.coding || []).some((c) => codes.includes(c.code)))

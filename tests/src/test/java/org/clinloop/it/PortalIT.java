@@ -219,7 +219,7 @@ class PortalIT {
         List<String> fired = new java.util.ArrayList<>();
         explained.get("rulesFired").forEach(f -> fired.add(f.get("rule").asText()));
         assertThat(rules).isNotEmpty().isEqualTo(fired);
-        screenshot("portal-patient.png");
+        fullPageScreenshot("portal-patient.png");
         card.findElement(By.cssSelector("button.approve")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#proposalBody .result"), "APPROVED"));
 
@@ -268,6 +268,11 @@ class PortalIT {
             }
         }
         assertThat(offered).isEqualTo(expected);
+        // The bounds' history: the one version signed, active.
+        browser.findElement(By.cssSelector("#boundsHistory summary")).click();
+        List<WebElement> versions = browser.findElements(By.cssSelector("#boundsRows tr[data-version]"));
+        assertThat(versions).hasSize(1);
+        assertThat(versions.get(0).getText()).contains("v1 (active)").contains(Clinic.RIVERA).contains("0–3");
         new Select(card.findElement(By.id("modifyStep"))).selectByValue("2");
         card.findElement(By.cssSelector("button.modify")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#proposalBody .result"),
@@ -408,6 +413,15 @@ class PortalIT {
         assertThat(chart.getAttribute("aria-label")).isEqualTo("sex: rate by group");
         assertThat(browser.findElement(By.id("fairnessMeta")).getText()).contains("proposals").contains("Fisher");
         screenshot("portal-fairness.png");
+    }
+
+    /** A screenshot of the whole page, however long: the window is made as tall as the page for it. */
+    void fullPageScreenshot(String name) throws java.io.IOException {
+        org.openqa.selenium.Dimension before = browser.manage().window().getSize();
+        long height = (Long) browser.executeScript("return document.documentElement.scrollHeight;");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(before.getWidth(), (int) Math.min(height + 40, 4000)));
+        screenshot(name);
+        browser.manage().window().setSize(before);
     }
 
     void screenshot(String name) throws java.io.IOException {
