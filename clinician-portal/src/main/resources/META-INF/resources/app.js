@@ -536,8 +536,9 @@ function renderProposal(box, t, explained, bounds, ladder, reload) {
       : el('p', { class: 'hint' }, 'No alerts since this was proposed.'),
     el('h5', {}, 'Why the model proposes it'),
     el('p', { class: 'rationale' }, t.rationale),
-    el('h5', {}, 'Why it waits for you'),
-    el('ul', { class: 'reasons' }, ...t.reasons.map((r) => el('li', {}, r))),
+    // The rules that fired say why it waits; until their record is chained, the task's own reasons do.
+    explained.recorded ? null : el('h5', {}, 'Why it waits for you'),
+    explained.recorded ? null : el('ul', { class: 'reasons' }, ...t.reasons.map((r) => el('li', {}, r))),
     ...explanation(explained),
     el('div', { class: 'decide' },
       el('div', { class: 'actions' },
