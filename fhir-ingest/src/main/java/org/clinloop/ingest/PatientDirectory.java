@@ -62,6 +62,16 @@ public class PatientDirectory implements CareTeam {
         return patientId != null && store.patientExists(patientId);
     }
 
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Member> panelOf(String practitionerId, int limit) {
+        if (practitionerId == null) {
+            return List.of();
+        }
+        return store.searchPatients(null, null, null, null, null, practitionerId, null, limit).stream()
+                .map(row -> new Member(row.id(), row.displayName())).toList();
+    }
+
     /**
      * Creates ({@code id} null: a new server id) or replaces a Patient. Only EHR systems (and
      * ClinLoop itself, for demo data) register patients.

@@ -51,6 +51,12 @@ class AssertionRightsTest {
         public boolean knows(String patientId) {
             return true;
         }
+
+        @Override
+        public java.util.List<Member> panelOf(String practitionerId, int limit) {
+            return "dr-rivera".equals(practitionerId) ? java.util.List.of(new Member("demo-jones", "Pat Jones"))
+                    : java.util.List.of();
+        }
     };
 
     @ParameterizedTest

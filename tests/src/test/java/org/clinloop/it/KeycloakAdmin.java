@@ -86,6 +86,25 @@ final class KeycloakAdmin {
         require(exchange(request), 204);
     }
 
+    /**
+     * Sets one attribute of a client of the realm (e.g. {@code access.token.lifespan}, in seconds);
+     * an empty value clears it. Returns the value it had, empty when it had none.
+     */
+    String setClientAttribute(String clientId, String key, String value) {
+        String admin = token();
+        String query = "/clients?clientId=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8);
+        JsonNode found = json(require(send("GET", query, admin, null), 200));
+        if (found.size() != 1) {
+            throw new IllegalStateException("Expected one client " + clientId + ", found " + found.size());
+        }
+        ObjectNode client = (ObjectNode) found.get(0);
+        ObjectNode attributes = client.has("attributes") ? (ObjectNode) client.get("attributes") : client.putObject("attributes");
+        String before = attributes.path(key).asText("");
+        attributes.put(key, value);
+        require(send("PUT", "/clients/" + client.get("id").asText(), admin, client.toString()), 204);
+        return before;
+    }
+
     void deleteClient(String clientId) {
         deleteClient(clientId, token());
     }

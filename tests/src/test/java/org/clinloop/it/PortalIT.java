@@ -1,12 +1,23 @@
 package org.clinloop.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.clinloop.client.Clinic.expect;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.logging.Level;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.clinloop.client.FhirJson;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.Select;
 import org.clinloop.client.ClinLoopClient;
 import org.clinloop.client.Clinic;
 import org.clinloop.client.Credentials;
@@ -23,7 +34,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** A clinician signs in to the portal through Keycloak in headless Chromium and approves a proposal. */
+/**
+ * The portal in headless Chromium against the real Keycloak and service: a clinician's panel, queue,
+ * patient page (the blood-pressure chart checked point by point) and decisions; the token renewal;
+ * the compliance officer's fairness chart.
+ */
 class PortalIT {
 
     static Clinic clinic;
@@ -45,6 +60,9 @@ class PortalIT {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--disable-quic", "--window-size=1280,1000",
                 "--user-data-dir=" + Files.createTempDirectory("clinloop-chromium"));
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver")))
                 .usingAnyFreePort().build();
@@ -58,64 +76,329 @@ class PortalIT {
         }
     }
 
-    @Test
-    void aClinicianSignsInSeesTheProposalWithItsReasonsAndApprovesIt() throws Exception {
-        String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 1, null);
-        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1), 153, 96), 201);
-        String taskId = expect(api.get("/fhir/Task?patient=" + patient, clinic.clinician(Clinic.RIVERA)), 200).json()
-                .get("entry").get(0).get("resource").get("id").asText();
+    /** Signs in through Keycloak's login page; waits until the portal knows who signed in. */
+    void signIn(String user, String password) {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-
         browser.get(api.baseUrl() + "/");
         wait.until(ExpectedConditions.elementToBeClickable(By.id("signin"))).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(Clinic.RIVERA);
-        browser.findElement(By.id("password")).sendKeys(Credentials.fromEnvironment().password(Clinic.RIVERA));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("kc-login")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "("));
+    }
 
-        By card = By.cssSelector("article[data-task='" + taskId + "']");
-        WebElement task = wait.until(ExpectedConditions.visibilityOfElementLocated(card));
-        assertThat(browser.findElement(By.id("who")).getText()).contains("Ana Rivera").contains("clinician");
-        // Far above target (153/96) at step 1 of 0-4: the model proposes two steps, to 20 mg, and says so.
-        assertThat(task.getText()).contains(patient).contains("INCREASE").contains("lisinopril 20 mg daily")
-                .contains("increase two steps").contains("Autonomy not enabled");
-        screenshot("portal-queue.png");
+    /** A patient of Dr Rivera's with a name of their own, at {@code step}, with bounds as given (null: none). */
+    static String namedPatient(String family, String given, int step, com.fasterxml.jackson.databind.node.ObjectNode bounds) {
+        String id = "it-portal-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        clinic.registerPatient(id, family, given, "female", "1957-05-06", "dr-rivera");
+        clinic.setRegimen(id, Clinic.RIVERA, step);
+        if (bounds != null) {
+            clinic.signBounds(id, Clinic.RIVERA, bounds);
+        }
+        return id;
+    }
 
-        task.findElement(By.cssSelector("button.approve")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(
-                By.cssSelector("article[data-task='" + taskId + "'] .result"), "APPROVED"));
-        screenshot("portal-approved.png");
+    static JsonNode openTask(String patient) {
+        for (JsonNode t : expect(api.get("/api/tasks?status=REQUESTED", clinic.clinician(Clinic.RIVERA)), 200).json()) {
+            if (patient.equals(t.get("patientId").asText())) {
+                return t;
+            }
+        }
+        throw new AssertionError("expected an open task for " + patient);
+    }
 
-        var decided = expect(api.get("/api/tasks/" + taskId, clinic.clinician(Clinic.RIVERA)), 200).json();
-        assertThat(decided.get("status").asText()).isEqualTo("APPROVED");
-        assertThat(decided.get("decidedBy").asText()).isEqualTo(Clinic.RIVERA);
-        assertThat(expect(api.get("/api/patients/" + patient + "/regimen", clinic.clinician(Clinic.RIVERA)), 200)
-                .json().get("doseStep").asInt()).isEqualTo(3);
+    /** Where the chart says it draws: its plot area, time range and value range, from the svg's data attributes. */
+    record Plot(double left, double top, double width, double height, double from, double to, double yMin, double yMax) {
+
+        static Plot of(WebElement svg) {
+            String[] p = svg.getAttribute("data-plot").split(",");
+            return new Plot(Double.parseDouble(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2]),
+                    Double.parseDouble(p[3]), num(svg, "data-from"), num(svg, "data-to"), num(svg, "data-y-min"),
+                    num(svg, "data-y-max"));
+        }
+
+        double x(Instant t) {
+            return left + (t.toEpochMilli() - from) / (to - from) * width;
+        }
+
+        double y(double value) {
+            return top + (yMax - value) / (yMax - yMin) * height;
+        }
+    }
+
+    static double num(WebElement e, String attribute) {
+        return Double.parseDouble(e.getAttribute(attribute));
     }
 
     @Test
-    void aClinicianSeesAConfirmedCrisisFirstAndAcknowledgesIt() throws Exception {
-        String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 1, null);
-        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1).minusSeconds(240), 191, 117), 201);
-        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1), 187, 121), 201);
-        String alertId = expect(api.get("/api/patients/" + patient + "/alerts", clinic.clinician(Clinic.RIVERA)), 200)
-                .json().get(0).get("id").asText();
+    void aClinicianFindsThePatientOnThePanelOpensTheChartAndApprovesTheProposal() throws Exception {
+        String family = "Okonkwo" + java.util.UUID.randomUUID().toString().substring(0, 4);
+        String patient = namedPatient(family, "Ifeoma", 1, FhirJson.bounds(0, 3, 1, 100, 0.6, false));
+        Instant older = Instant.now().minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS);
+        Instant old = Instant.now().minus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
+        Instant recent = ItEnvironment.hoursAgo(2);
+        expect(clinic.postReading(patient, older, 148, 93), 201);
+        expect(clinic.postReading(patient, old, 146, 91), 201);
+        expect(clinic.postReading(patient, recent, 153, 96), 201);
+        JsonNode task = openTask(patient);
+        JsonNode explained = PanelIT.explanation(task.get("id").asText(), clinic.clinician(Clinic.RIVERA));
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
 
-        browser.get(api.baseUrl() + "/");
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("signin"))).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(Clinic.RIVERA);
-        browser.findElement(By.id("password")).sendKeys(Credentials.fromEnvironment().password(Clinic.RIVERA));
-        browser.findElement(By.id("kc-login")).click();
+        signIn(Clinic.RIVERA, Credentials.fromEnvironment().password(Clinic.RIVERA));
+        assertThat(browser.findElement(By.id("who")).getText()).contains("Ana Rivera").contains("clinician");
 
+        // The panel: by name, with its status.
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#panelRows tr[data-patient='" + patient + "']")));
+        assertThat(row.findElement(By.tagName("th")).getText()).isEqualTo("Ifeoma " + family);
+        assertThat(row.findElement(By.cssSelector("td.status")).getText()).contains("proposal pending").contains("above target");
+        assertThat(row.findElement(By.cssSelector("td.autonomy")).getText()).contains("not earned");
+        List<Integer> risks = browser.findElements(By.cssSelector("#panelRows tr")).stream()
+                .map(r -> Integer.parseInt(r.getAttribute("data-risk"))).toList();
+        assertThat(risks).as("the panel opens riskiest first").isSortedAccordingTo((a, b) -> Integer.compare(b, a));
+        screenshot("portal-panel.png");
+
+        // The queue: one row for the patient, with the change and why.
+        browser.findElement(By.cssSelector("#clinicianNav a[href='#/queue']")).click();
+        WebElement queued = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#queueRows tr[data-patient='" + patient + "']")));
+        assertThat(browser.findElements(By.cssSelector("#queueRows tr[data-patient='" + patient + "']"))).hasSize(1);
+        assertThat(queued.getAttribute("data-task")).isEqualTo(task.get("id").asText());
+        assertThat(queued.getText()).contains("Ifeoma " + family).contains(task.get("direction").asText())
+                .contains(task.get("proposedDose").asText()).contains(task.get("reasons").get(0).asText());
+        screenshot("portal-queue.png");
+
+        // The patient page: the chart, 30 days by default.
+        queued.findElement(By.tagName("a")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("patientTitle"), "Ifeoma " + family));
+        WebElement svg = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#bpChart svg.bp")));
+        Plot plot = Plot.of(svg);
+        assertThat(plot.to() - plot.from()).isEqualTo(30 * 86_400_000.0);
+        List<WebElement> systolic = svg.findElements(By.cssSelector("circle.point.systolic"));
+        List<WebElement> diastolic = svg.findElements(By.cssSelector("circle.point.diastolic"));
+        assertThat(systolic).hasSize(3);
+        assertThat(diastolic).hasSize(3);
+        Instant[] times = {older, old, recent};
+        double[] sys = {148, 146, 153};
+        double[] dia = {93, 91, 96};
+        for (int i = 0; i < 3; i++) {
+            assertThat(num(systolic.get(i), "cx")).as("x of reading %d", i).isCloseTo(plot.x(times[i]), within(1.0));
+            assertThat(num(systolic.get(i), "cy")).as("systolic y of reading %d", i).isCloseTo(plot.y(sys[i]), within(1.0));
+            assertThat(num(diastolic.get(i), "cy")).as("diastolic y of reading %d", i).isCloseTo(plot.y(dia[i]), within(1.0));
+        }
+        // Target (below 130, above the bounds' floor of 100), the floor and the crisis line as bands.
+        WebElement target = svg.findElement(By.cssSelector("rect.band.target"));
+        assertThat(num(target, "y")).isCloseTo(plot.y(130), within(1.0));
+        assertThat(num(target, "y") + num(target, "height")).isCloseTo(plot.y(100), within(1.0));
+        WebElement floor = svg.findElement(By.cssSelector("rect.band.floor"));
+        assertThat(num(floor, "y")).isCloseTo(plot.y(100), within(1.0));
+        WebElement crisis = svg.findElement(By.cssSelector("rect.band.crisis"));
+        assertThat(num(crisis, "y") + num(crisis, "height")).isCloseTo(plot.y(180), within(1.0));
+        assertThat(num(svg.findElement(By.cssSelector("line.target-line.diastolic")), "y1")).isCloseTo(plot.y(80), within(1.0));
+        assertThat(svg.findElements(By.cssSelector("g.marker.dose"))).isEmpty();
+        assertThat(browser.findElement(By.id("regimen")).getText()).contains("lisinopril 5 mg daily");
+
+        // 7 days shows the recent reading only.
+        browser.findElement(By.cssSelector("button.range[data-days='7']")).click();
+        WebElement week = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#bpChart svg.bp")));
+        assertThat(week.findElements(By.cssSelector("circle.point.systolic"))).hasSize(1);
+        browser.findElement(By.cssSelector("button.range[data-days='30']")).click();
+
+        // The proposal, its reasons and model; approve it from here.
+        WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#proposalBody article[data-task='" + task.get("id").asText() + "']")));
+        assertThat(card.getText()).contains(task.get("proposedDose").asText()).contains(task.get("modelId").asText())
+                .contains(task.get("rationale").asText()).contains("No alerts since this was proposed");
+        // The recorded explanation: the features that weighed most and every rule that fired.
+        List<String> features = card.findElements(By.cssSelector("table.contributions tr[data-feature]")).stream()
+                .map(r -> r.getAttribute("data-feature")).toList();
+        List<String> recorded = new java.util.ArrayList<>();
+        explained.get("contributions").forEach(c -> recorded.add(c.get("feature").asText()));
+        assertThat(features).isNotEmpty().isEqualTo(recorded.subList(0, Math.min(8, recorded.size())));
+        List<String> rules = card.findElements(By.cssSelector("ul.rules li[data-rule]")).stream()
+                .map(r -> r.getAttribute("data-rule")).toList();
+        List<String> fired = new java.util.ArrayList<>();
+        explained.get("rulesFired").forEach(f -> fired.add(f.get("rule").asText()));
+        assertThat(rules).isNotEmpty().isEqualTo(fired);
+        fullPageScreenshot("portal-patient.png");
+        card.findElement(By.cssSelector("button.approve")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#proposalBody .result"), "APPROVED"));
+
+        // The page reloads with the dose change drawn where it happened, after the last reading.
+        WebElement marker = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#bpChart svg.bp g.marker.dose")));
+        JsonNode adjustment = expect(api.get("/api/patients/" + patient + "/adjustments", clinic.clinician(Clinic.RIVERA)),
+                200).json().get(0);
+        Instant delivered = Instant.parse(adjustment.get("createdAt").asText());
+        WebElement after = browser.findElement(By.cssSelector("#bpChart svg.bp"));
+        assertThat(after.findElements(By.cssSelector("g.marker.dose"))).hasSize(1);
+        assertThat(Long.parseLong(marker.getAttribute("data-at"))).isEqualTo(delivered.toEpochMilli());
+        assertThat(num(marker.findElement(By.tagName("line")), "x1")).isCloseTo(Plot.of(after).x(delivered), within(1.0))
+                .isGreaterThan(num(after.findElements(By.cssSelector("circle.point.systolic")).get(2), "cx"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("proposalBody"), "No proposal waits"));
+        screenshot("portal-approved.png");
+
+        var decided = expect(api.get("/api/tasks/" + task.get("id").asText(), clinic.clinician(Clinic.RIVERA)), 200).json();
+        assertThat(decided.get("status").asText()).isEqualTo("APPROVED");
+        assertThat(decided.get("decidedBy").asText()).isEqualTo(Clinic.RIVERA);
+        assertThat(expect(api.get("/api/patients/" + patient + "/regimen", clinic.clinician(Clinic.RIVERA)), 200)
+                .json().get("doseStep").asInt()).isEqualTo(task.get("toStep").asInt());
+    }
+
+    @Test
+    void aClinicianModifiesAProposalToAStepInsideTheBoundsAndRejectsAnother() throws Exception {
+        String modified = namedPatient("Modi", "Mara", 1, FhirJson.bounds(0, 3, 1, 100, 0.6, false));
+        String rejected = namedPatient("Reji", "Rosa", 1, null);
+        expect(clinic.postReading(modified, ItEnvironment.hoursAgo(2), 153, 96), 201);
+        expect(clinic.postReading(rejected, ItEnvironment.hoursAgo(2), 153, 96), 201);
+        JsonNode toModify = openTask(modified);
+        JsonNode toReject = openTask(rejected);
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        signIn(Clinic.RIVERA, Credentials.fromEnvironment().password(Clinic.RIVERA));
+
+        browser.get(api.baseUrl() + "/#/patient/" + modified);
+        WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#proposalBody article[data-task='" + toModify.get("id").asText() + "']")));
+        // Offered: the bounds' steps 0-3 but the current one (1) and the proposed one (approve covers that).
+        List<String> offered = card.findElements(By.cssSelector("#modifyStep option")).stream()
+                .map(o -> o.getAttribute("value")).toList();
+        List<String> expected = new java.util.ArrayList<>();
+        for (int s = 0; s <= 3; s++) {
+            if (s != 1 && s != toModify.get("toStep").asInt()) {
+                expected.add(String.valueOf(s));
+            }
+        }
+        assertThat(offered).isEqualTo(expected);
+        // The bounds' history: the one version signed, active.
+        browser.findElement(By.cssSelector("#boundsHistory summary")).click();
+        List<WebElement> versions = browser.findElements(By.cssSelector("#boundsRows tr[data-version]"));
+        assertThat(versions).hasSize(1);
+        assertThat(versions.get(0).getText()).contains("v1 (active)").contains(Clinic.RIVERA).contains("0–3");
+        new Select(card.findElement(By.id("modifyStep"))).selectByValue("2");
+        card.findElement(By.cssSelector("button.modify")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#proposalBody .result"),
+                "modified to step 2"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#bpChart svg.bp g.marker.dose")));
+        assertThat(expect(api.get("/api/patients/" + modified + "/regimen", clinic.clinician(Clinic.RIVERA)), 200)
+                .json().get("doseStep").asInt()).isEqualTo(2);
+
+        browser.findElement(By.cssSelector("#clinicianNav a[href='#/panel']")).click();
+        By link = By.cssSelector("#panelRows tr[data-patient='" + rejected + "'] a");
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            d.findElement(link).click();
+            return true;
+        });
+        card = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#proposalBody article[data-task='" + toReject.get("id").asText() + "']")));
+        new Select(card.findElement(By.id("rejectReason"))).selectByValue("PATIENT_PREFERENCE");
+        card.findElement(By.id("decisionNote")).sendKeys("prefers to wait for the next visit");
+        card.findElement(By.cssSelector("button.reject")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#proposalBody .result"), "REJECTED"));
+        JsonNode decided = expect(api.get("/api/tasks/" + toReject.get("id").asText(), clinic.clinician(Clinic.RIVERA)), 200)
+                .json();
+        assertThat(decided.get("reasonCode").asText()).isEqualTo("PATIENT_PREFERENCE");
+        assertThat(decided.get("note").asText()).isEqualTo("prefers to wait for the next visit");
+        assertThat(logErrors()).isEmpty();
+    }
+
+    @Test
+    void aClinicianAcknowledgesAConfirmedCrisisWithANoteAndSeesItOnTheChart() throws Exception {
+        String patient = namedPatient("Crisp", "Chen", 1, null);
+        Instant first = ItEnvironment.hoursAgo(1).minusSeconds(240);
+        expect(clinic.postReading(patient, first, 191, 117), 201);
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1), 187, 121), 201);
+        JsonNode alert = expect(api.get("/api/patients/" + patient + "/alerts", clinic.clinician(Clinic.RIVERA)), 200)
+                .json().get(0);
+        String alertId = alert.get("id").asText();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        signIn(Clinic.RIVERA, Credentials.fromEnvironment().password(Clinic.RIVERA));
+
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#panelRows tr[data-patient='" + patient + "']")));
+        assertThat(row.findElement(By.cssSelector("td.status")).getText()).contains("alert");
+        browser.findElement(By.cssSelector("#clinicianNav a[href='#/alerts']")).click();
         WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("article[data-alert='" + alertId + "']")));
-        assertThat(card.getText()).contains(patient).contains("hypertensive-crisis").contains("high");
+        assertThat(card.getText()).contains("Chen Crisp").contains("hypertensive-crisis").contains("high");
         screenshot("portal-alerts.png");
+        WebElement note = card.findElement(By.cssSelector("input[type='text']"));
+        note.clear();
+        note.sendKeys("called the patient, repeat reading arranged");
         card.findElement(By.tagName("button")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("article[data-alert='" + alertId + "'] .result"), "ACKNOWLEDGED"));
         assertThat(expect(api.get("/api/patients/" + patient + "/alerts", clinic.clinician(Clinic.RIVERA)), 200).json()
                 .get(0).get("acknowledgedBy").asText()).isEqualTo(Clinic.RIVERA);
+
+        card.findElement(By.tagName("a")).click();
+        WebElement svg = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#bpChart svg.bp")));
+        List<WebElement> alerts = svg.findElements(By.cssSelector("g.marker.alert.high"));
+        assertThat(alerts).hasSize(expect(api.get("/api/patients/" + patient + "/alerts", clinic.clinician(Clinic.RIVERA)),
+                200).json().size());
+        Instant raised = Instant.parse(alert.get("createdAt").asText());
+        WebElement marker = alerts.stream().filter(m -> m.getAttribute("data-at").equals(String.valueOf(raised.toEpochMilli())))
+                .findFirst().orElseThrow();
+        String d = marker.findElement(By.tagName("path")).getAttribute("d");
+        double x = Double.parseDouble(d.substring(1, d.indexOf(',')));
+        assertThat(x).isCloseTo(Plot.of(svg).x(raised), within(1.0));
+        // Both crisis readings are drawn inside the crisis band.
+        Plot plot = Plot.of(svg);
+        for (WebElement p : svg.findElements(By.cssSelector("circle.point.systolic"))) {
+            assertThat(num(p, "cy")).isLessThan(plot.y(180));
+        }
+        screenshot("portal-crisis-chart.png");
+    }
+
+    @Test
+    void theAccessTokenIsRenewedBeforeItEndsAndAFailedRenewalSaysSo() throws Exception {
+        KeycloakAdmin admin = new KeycloakAdmin(ItEnvironment.KEYCLOAK);
+        String before = admin.setClientAttribute("clinloop-portal", "access.token.lifespan", "20");
+        try {
+            String patient = namedPatient("Renew", "Rene", 1, null);
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            signIn(Clinic.RIVERA, Credentials.fromEnvironment().password(Clinic.RIVERA));
+            JsonNode first = session();
+            assertThat(first.get("expires").asLong() - first.get("issued").asLong()).as("a 20 s token").isEqualTo(20_000);
+
+            // Renewed at 70% of its life (14 s), before it ends.
+            wait.until(d -> "1".equals(browser.findElement(By.tagName("body")).getAttribute("data-renewals")));
+            JsonNode second = session();
+            assertThat(second.get("access").asText()).isNotEqualTo(first.get("access").asText());
+            assertThat(second.get("issued").asLong()).isLessThan(first.get("expires").asLong());
+            // Past the first token's end, the portal still reads with the renewed one.
+            long wait20 = first.get("expires").asLong() + 1000 - System.currentTimeMillis();
+            if (wait20 > 0) {
+                Thread.sleep(wait20);
+            }
+            browser.get(api.baseUrl() + "/#/patient/" + patient);
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("patientTitle"), "Rene Renew"));
+            assertThat(browser.findElement(By.id("session")).isDisplayed()).isFalse();
+
+            // Keycloak refuses the next renewal (the refresh token no longer valid): the page says so and offers sign-in.
+            browser.executeScript("const s = JSON.parse(sessionStorage.getItem('clinloop.session'));"
+                    + "s.refresh = s.refresh.slice(0, -8) + 'AAAAAAAA';"
+                    + "sessionStorage.setItem('clinloop.session', JSON.stringify(s));");
+            WebElement ended = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("session")));
+            assertThat(ended.getText()).contains("could not be renewed").contains("Keycloak answered 400");
+            assertThat(browser.findElement(By.id("signinAgain")).isDisplayed()).isTrue();
+            assertThat(browser.findElement(By.id("signin")).isDisplayed()).isTrue();
+            assertThat(browser.findElement(By.tagName("body")).getAttribute("data-session")).isEqualTo("ended");
+            screenshot("portal-session-ended.png");
+        } finally {
+            admin.setClientAttribute("clinloop-portal", "access.token.lifespan", before);
+        }
+    }
+
+    JsonNode session() throws java.io.IOException {
+        return new ObjectMapper().readTree((String) browser.executeScript(
+                "return sessionStorage.getItem('clinloop.session');"));
+    }
+
+    /** Severe entries of the browser's console (uncaught errors, failed requests). */
+    List<String> logErrors() {
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(Object::toString)
+                .filter(e -> !e.contains(ItEnvironment.KEYCLOAK)).toList();
     }
 
     @Test
@@ -131,6 +414,15 @@ class PortalIT {
         assertThat(chart.getAttribute("aria-label")).isEqualTo("sex: rate by group");
         assertThat(browser.findElement(By.id("fairnessMeta")).getText()).contains("proposals").contains("Fisher");
         screenshot("portal-fairness.png");
+    }
+
+    /** A screenshot of the whole page, however long: the window is made as tall as the page for it. */
+    void fullPageScreenshot(String name) throws java.io.IOException {
+        org.openqa.selenium.Dimension before = browser.manage().window().getSize();
+        long height = (Long) browser.executeScript("return document.documentElement.scrollHeight;");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(before.getWidth(), (int) Math.min(height + 40, 4000)));
+        screenshot(name);
+        browser.manage().window().setSize(before);
     }
 
     void screenshot(String name) throws java.io.IOException {

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.clinloop.approval.ApprovalQueue;
 import org.clinloop.approval.ApprovalTask;
+import org.clinloop.approval.ProposalExplanations;
 import org.clinloop.approval.RejectionReason;
 import org.clinloop.approval.TaskStatus;
 import org.clinloop.audit.Actor;
@@ -35,6 +36,8 @@ public class TaskResource {
 
     @Inject
     ApprovalQueue queue;
+    @Inject
+    ProposalExplanations explanations;
 
     @Context
     SecurityContext security;
@@ -59,6 +62,14 @@ public class TaskResource {
     @RolesAllowed({"clinician", "compliance-officer"})
     public ApprovalTask get(@PathParam("id") String id) {
         return queue.task(id, caller());
+    }
+
+    /** The proposal's feature contributions, model and the rules that fired, as its decision recorded them. */
+    @GET
+    @Path("{id}/explanation")
+    @RolesAllowed({"clinician", "compliance-officer"})
+    public ProposalExplanations.Explained explanation(@PathParam("id") String id) {
+        return explanations.forTask(id, caller());
     }
 
     @POST

@@ -78,6 +78,14 @@ public class PatientRow {
         return generalPractitioner;
     }
 
+    /** "Given Family" as the EHR sent it (the first name), or null when it sent neither part. */
+    public String displayName() {
+        String given = givenName == null ? "" : givenName.trim();
+        String family = familyName == null ? "" : familyName.trim();
+        String name = (given + " " + family).trim();
+        return name.isEmpty() ? null : name;
+    }
+
     public String resourceJson() {
         return resourceJson;
     }
