@@ -7,13 +7,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.clinloop.audit.TimerLeases;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Runs the {@link WorkflowSweeps} every {@code clinloop.sweeps.interval-seconds} (60 by default; 0 switches off). */
+/**
+ * Runs the {@link WorkflowSweeps} every {@code clinloop.sweeps.interval-seconds} (60 by default; 0
+ * switches off), once per period across all instances ({@link TimerLeases}): two instances never
+ * expire, escalate or alert the same thing twice.
+ */
 @ApplicationScoped
 public class WorkflowTimers {
 
@@ -23,6 +29,8 @@ public class WorkflowTimers {
     ManagedScheduledExecutorService executor;
     @Inject
     WorkflowSweeps sweeps;
+    @Inject
+    TimerLeases leases;
     @Inject
     TitrationWorkflow workflow;
     @Inject
@@ -39,6 +47,9 @@ public class WorkflowTimers {
 
     void sweep() {
         try {
+            if (!leases.claim("workflow-sweeps", Duration.ofSeconds(seconds))) {
+                return; // another instance swept this period
+            }
             int expired = sweeps.expireTasks();
             int escalated = sweeps.escalateAlerts();
             int flagged = sweeps.flagUnacknowledgedDeliveries();

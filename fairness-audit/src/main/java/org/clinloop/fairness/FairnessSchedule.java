@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.clinloop.audit.Actor;
+import org.clinloop.audit.TimerLeases;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -37,6 +38,9 @@ public class FairnessSchedule {
     @ConfigProperty(name = "clinloop.fairness.window-days", defaultValue = "90")
     int days;
 
+    @Inject
+    TimerLeases leases;
+
     private ScheduledFuture<?> task;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -47,6 +51,9 @@ public class FairnessSchedule {
     }
 
     void runAll() {
+        if (!leases.claim("fairness-reports", Duration.ofHours(hours))) {
+            return; // another instance ran this period's reports
+        }
         Instant to = Instant.now();
         for (ReportKind kind : new ReportKind[] {ReportKind.MODEL, ReportKind.HUMAN_LOOP}) {
             try {

@@ -15,6 +15,7 @@ import java.util.function.ToDoubleFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.clinloop.audit.Actor;
+import org.clinloop.audit.TimerLeases;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -54,6 +55,9 @@ public class DriftSchedule {
     @ConfigProperty(name = "clinloop.drift.window-days", defaultValue = "7")
     int days;
 
+    @Inject
+    TimerLeases leases;
+
     private ScheduledFuture<?> task;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -77,6 +81,9 @@ public class DriftSchedule {
 
     void checkActive() {
         try {
+            if (!leases.claim("drift-check", Duration.ofMinutes(minutes))) {
+                return; // another instance checked this period (the gauges read the stored result)
+            }
             registry.active().ifPresent(m -> {
                 DriftMonitor.DriftStatus s = monitor.check(m.version().id(), Duration.ofDays(days), SCHEDULE);
                 if (s.status() != DriftReport.Status.OK) {

@@ -21,6 +21,7 @@ import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
 import org.clinloop.audit.AuditQuery;
+import org.clinloop.audit.TimerLeases;
 import org.clinloop.ingest.InvalidInputException;
 import org.clinloop.ingest.ObservationIntake;
 import org.clinloop.recommendation.ModelRegistry;
@@ -70,6 +71,32 @@ class InContainerWiringIT {
     SafetyRules rules;
     @Inject
     UserTransaction tx;
+    @Inject
+    TimerLeases leases;
+
+    /**
+     * A periodic job runs once per period across instances: the first claim wins, a second in the
+     * same period loses, and of eight instances racing for the next period exactly one wins.
+     */
+    @Test
+    void aPeriodicJobIsClaimedOncePerPeriodAcrossInstances() throws Exception {
+        String job = "it-job-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        java.time.Duration period = java.time.Duration.ofSeconds(2);
+        assertThat(leases.claim(job, period)).isTrue();
+        assertThat(leases.claim(job, period)).as("the same period, claimed again").isFalse();
+        Thread.sleep(period.toMillis() + 100);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Boolean>> racing = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            racing.add(pool.submit(() -> leases.claim(job, period)));
+        }
+        int won = 0;
+        for (Future<Boolean> f : racing) {
+            won += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
+        }
+        pool.shutdown();
+        assertThat(won).as("instances that ran the job this period").isEqualTo(1);
+    }
 
     @Test
     void anAuditEntryCommitsWithItsDecisionOrNotAtAll() throws Exception {

@@ -11,13 +11,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.clinloop.audit.AuditLog;
 import org.clinloop.audit.SigningKeyRefusedException;
+import org.clinloop.audit.TimerLeases;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Signs a tree head every {@code clinloop.audit.sign-every-seconds} (3600; 0 switches it off), so
  * that a signed commitment to the log exists without anyone asking for one: a head is signed only
- * when the log has grown since the last one ({@link AuditLog#treeHead}). With several instances
- * each signs on its own timer; two heads of the same size are harmless, each verifies.
+ * when the log has grown since the last one ({@link AuditLog#treeHead}), and once per period across
+ * all instances ({@link TimerLeases}).
  */
 @ApplicationScoped
 public class TreeHeadSchedule {
@@ -31,6 +32,9 @@ public class TreeHeadSchedule {
     @Inject
     @ConfigProperty(name = "clinloop.audit.sign-every-seconds", defaultValue = "3600")
     long everySeconds;
+
+    @Inject
+    TimerLeases leases;
 
     private ScheduledFuture<?> timer;
     private volatile boolean stopped;
@@ -50,6 +54,9 @@ public class TreeHeadSchedule {
 
     private void sign() {
         try {
+            if (!leases.claim("tree-head-signing", java.time.Duration.ofSeconds(everySeconds))) {
+                return; // another instance signed this period
+            }
             log.treeHead();
             refusalLogged = false;
         } catch (SigningKeyRefusedException e) {
