@@ -81,8 +81,10 @@ public class ProposalExplanations {
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public Explained forTask(String taskId, Actor actor) {
-        ApprovalTask task = store.task(taskId).orElseThrow(() -> new UnknownResourceException("No task " + taskId + "."));
-        Roles.requireReaderOf(actor, task.patientId(), careTeam);
+        String notFound = "No task " + taskId + ".";
+        ApprovalTask task = store.task(taskId).orElseThrow(() -> new UnknownResourceException(notFound));
+        UnknownResourceException.unlessReadable(task.patientId(),
+                () -> Roles.requireReaderOf(actor, task.patientId(), careTeam), notFound);
         Optional<ProposalRecorded> proposal = newest(task.patientId(), ProposalRecorded.TYPE, ProposalRecorded::fromEntry)
                 .stream().filter(p -> task.proposalId().equals(p.proposalId())).findFirst();
         Optional<TierRecorded> decision = newest(task.patientId(), TierRecorded.TYPE, TierRecorded::fromEntry)

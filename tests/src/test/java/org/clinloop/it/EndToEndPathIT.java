@@ -210,7 +210,8 @@ class EndToEndPathIT {
         assertThat(ack.get("status").asText()).isEqualTo("ACKNOWLEDGED");
         assertThat(ack.get("acknowledgedBy").asText()).isEqualTo(Clinic.RIVERA);
         assertThat(api.post("/api/alerts/" + alertId + "/acknowledge", clinic.clinician(Clinic.OKAFOR),
-                ClinLoopClient.JSON_TYPE, "{}").status()).isEqualTo(403);
+                ClinLoopClient.JSON_TYPE, "{}").status()).as("another clinician's alert, answered as a missing one")
+                .isEqualTo(404);
     }
 
     @Test
