@@ -12,13 +12,18 @@ import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.clinloop.audit.Actor;
+import org.clinloop.audit.outage.OutageLog;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runs the model and human-loop audits on a schedule ({@code clinloop.fairness.schedule-hours},
- * 0 to switch off) over the last {@code clinloop.fairness.window-days}.
+ * 0 to switch off) over the last {@code clinloop.fairness.window-days}. A report the database's
+ * outage stopped is tried again every {@value #RETRY_SECONDS} s until the database answers (logged
+ * once), rather than skipped until the next period.
  */
 @ApplicationScoped
 public class FairnessSchedule {
@@ -37,6 +42,9 @@ public class FairnessSchedule {
     @ConfigProperty(name = "clinloop.fairness.window-days", defaultValue = "90")
     int days;
 
+    static final int RETRY_SECONDS = 60;
+    private final OutageLog outages = new OutageLog(LOG, "Fairness schedule");
+    private final AtomicBoolean retryPending = new AtomicBoolean();
     private ScheduledFuture<?> task;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -47,13 +55,31 @@ public class FairnessSchedule {
     }
 
     void runAll() {
+        run(List.of(ReportKind.MODEL, ReportKind.HUMAN_LOOP));
+    }
+
+    private void run(List<ReportKind> kinds) {
         Instant to = Instant.now();
-        for (ReportKind kind : new ReportKind[] {ReportKind.MODEL, ReportKind.HUMAN_LOOP}) {
+        List<ReportKind> unreachable = new java.util.ArrayList<>();
+        for (ReportKind kind : kinds) {
             try {
                 StoredReport r = reports.run(kind, to.minus(Duration.ofDays(days)), to, SCHEDULE);
+                outages.succeeded();
                 LOG.info(() -> "Scheduled fairness report " + kind + " v" + r.version() + " stored as " + r.id());
             } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "Scheduled fairness report " + kind + " failed", e);
+                if (outages.failed(e, Level.SEVERE, "scheduled fairness report " + kind + " failed")) {
+                    unreachable.add(kind);
+                }
+            }
+        }
+        if (!unreachable.isEmpty() && retryPending.compareAndSet(false, true)) {
+            try {
+                executor.schedule(() -> {
+                    retryPending.set(false);
+                    run(unreachable);
+                }, RETRY_SECONDS, TimeUnit.SECONDS);
+            } catch (RuntimeException shuttingDown) {
+                retryPending.set(false);
             }
         }
     }

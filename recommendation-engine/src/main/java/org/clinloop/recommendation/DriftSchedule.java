@@ -13,8 +13,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.logging.Level;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.clinloop.audit.Actor;
+import org.clinloop.audit.outage.OutageLog;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -28,7 +30,8 @@ import org.eclipse.microprofile.metrics.Tag;
  * {@code clinloop_drift_psi{feature=…}} per input feature and for the output ({@code direction}),
  * {@code clinloop_drift_status} (0 OK, 1 WARN, 2 ALERT, -1 no check yet or too few proposals)
  * and {@code clinloop_drift_proposals} (live proposals in the window). Nothing here retrains or
- * promotes.
+ * promotes. A check the database's outage stopped is tried again every {@value #RETRY_SECONDS} s
+ * until the database answers (logged once), rather than skipped until the next period.
  */
 @ApplicationScoped
 public class DriftSchedule {
@@ -54,6 +57,9 @@ public class DriftSchedule {
     @ConfigProperty(name = "clinloop.drift.window-days", defaultValue = "7")
     int days;
 
+    static final int RETRY_SECONDS = 30;
+    private final OutageLog outages = new OutageLog(LOG, "Drift schedule");
+    private final AtomicBoolean retryPending = new AtomicBoolean();
     private ScheduledFuture<?> task;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -83,8 +89,18 @@ public class DriftSchedule {
                     LOG.warning(() -> "Drift of " + s.model() + ": " + s.status() + (s.alertRaised() ? ", alert raised" : ""));
                 }
             });
+            outages.succeeded();
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Scheduled drift check failed", e);
+            if (outages.failed(e, Level.SEVERE, "scheduled drift check failed") && retryPending.compareAndSet(false, true)) {
+                try {
+                    executor.schedule(() -> {
+                        retryPending.set(false);
+                        checkActive();
+                    }, RETRY_SECONDS, TimeUnit.SECONDS);
+                } catch (RuntimeException shuttingDown) {
+                    retryPending.set(false);
+                }
+            }
         }
     }
 

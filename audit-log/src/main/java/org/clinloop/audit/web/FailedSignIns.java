@@ -46,6 +46,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class FailedSignIns {
 
     private static final Logger LOG = Logger.getLogger(FailedSignIns.class.getName());
+    private final org.clinloop.audit.outage.OutageLog outages = new org.clinloop.audit.outage.OutageLog(LOG,
+            "Recording failed sign-ins");
     /** Who records the service's own refusals. */
     static final Actor GUARD = Actor.system("sign-in-guard");
     /** Who records Keycloak's refusals. */
@@ -130,10 +132,11 @@ public class FailedSignIns {
         try {
             log.appendAll(closed.stream()
                     .map(f -> f.event(f.refusedBy() == RefusedBy.KEYCLOAK ? KEYCLOAK_IMPORT : GUARD)).toList());
+            outages.succeeded();
         } catch (RuntimeException e) {
             tally.restore(closed);
-            LOG.log(Level.WARNING, "Could not record " + closed.size() + " kind(s) of failed sign-ins; they are counted"
-                    + " into the next window", e);
+            outages.failed(e, Level.WARNING, "Could not record " + closed.size() + " kind(s) of failed sign-ins; they are"
+                    + " counted into the next window");
         }
     }
 
