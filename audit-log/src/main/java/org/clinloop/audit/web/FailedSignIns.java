@@ -122,8 +122,8 @@ public class FailedSignIns {
         try {
             importKeycloak();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not import Keycloak's failed sign-ins; trying again in " + windowSeconds
-                    + " s", e);
+            outages.failed(e, Level.WARNING, "could not import Keycloak's failed sign-ins; trying again in "
+                    + windowSeconds + " s");
         }
         List<SignInFailures> closed = tally.close();
         if (closed.isEmpty()) {
