@@ -63,6 +63,7 @@ public class ServiceReadiness {
     long bootstrapSeed;
 
     private volatile boolean ready;
+    private boolean warmedUp;
     private volatile String problem = "not started";
     private volatile List<String> schema = List.of();
     private ScheduledFuture<?> retry;
@@ -73,6 +74,13 @@ public class ServiceReadiness {
             return true;
         }
         try {
+            if (!warmedUp) {
+                // The profile validator reads and converts the R4 definitions once (seconds): before the
+                // first reading, not during it, and before the database steps, which it does not need,
+                // so that a start-up waiting for the database is ready soon after it answers.
+                profiles.warmUp();
+                warmedUp = true;
+            }
             schema = SchemaMigrations.migrate(migrationDataSource, getClass().getClassLoader());
             RuntimeGrants.apply(migrationDataSource, dataSource);
             replay.registerRules(rules);
@@ -83,9 +91,6 @@ public class ServiceReadiness {
                 LOG.info(() -> "Registered first model candidate " + v.id() + " (seed " + bootstrapSeed + ", metrics "
                         + v.metrics() + "); a model steward must activate it");
             }
-            // The profile validator reads and converts the R4 definitions once (seconds): before the
-            // first reading, not during it.
-            profiles.warmUp();
             ready = true;
             problem = null;
             audit.start(); // the audit outbox's tables exist now

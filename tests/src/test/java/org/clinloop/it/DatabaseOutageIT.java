@@ -123,13 +123,13 @@ class DatabaseOutageIT {
         int acknowledgedDuring = readings.acknowledged.size() - acknowledgedAtStop;
         db.start();
         Instant started = Instant.now();
-        Instant upAgain = readiness.awaitUpAfter(started, Duration.ofMinutes(2));
+        Instant upAgain = withThreadDump(() -> readiness.awaitUpAfter(started, Duration.ofMinutes(2)));
         readings.awaitAcknowledged(100, Duration.ofMinutes(2), 0);
         round.awaitDown();
         done.set(true);
         reader.join(30_000);
 
-        JsonNode drained = awaitDrained(api, Duration.ofMinutes(2));
+        JsonNode drained = withThreadDump(() -> awaitDrained(api, Duration.ofMinutes(2)));
         readiness.stop();
         List<String> missing = new ArrayList<>();
         for (String id : readings.acknowledged) {
@@ -207,6 +207,22 @@ class DatabaseOutageIT {
             if (db.pid().isEmpty()) {
                 db.start();
             }
+        }
+    }
+
+    interface Wait<T> {
+        T get() throws Exception;
+    }
+
+    /** The wait's result; when it fails, the server's threads are written to target/ first, to see what hung. */
+    private static <T> T withThreadDump(Wait<T> wait) throws Exception {
+        try {
+            return wait.get();
+        } catch (IllegalStateException e) {
+            Path dump = Path.of("target", "outage-threads-" + System.currentTimeMillis() + ".txt");
+            new ProcessBuilder("jstack", "-l", String.valueOf(server.pid())).redirectErrorStream(true)
+                    .redirectOutput(dump.toFile()).start().waitFor();
+            throw new IllegalStateException(e.getMessage() + " (server threads in " + dump.toAbsolutePath() + ")", e);
         }
     }
 
