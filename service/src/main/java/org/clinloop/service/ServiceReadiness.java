@@ -125,11 +125,6 @@ public class ServiceReadiness {
         }
     }
 
-    /** Whether start-up has completed (schema, rules, model); says nothing of the database now. */
-    public boolean isReady() {
-        return ready;
-    }
-
     @PreDestroy
     synchronized void stop() {
         if (retry != null) {
