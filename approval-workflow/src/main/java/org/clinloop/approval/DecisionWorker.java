@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.clinloop.audit.outage.OutageLog;
 
 /**
  * Drains the {@link DecisionQueue}: up to {@code clinloop.decisions.workers} loops per service
@@ -20,7 +21,9 @@ import java.util.logging.Logger;
  * until none is due. Once {@link #start() started}, a loop starts on a timer ({@code clinloop.decisions.poll-millis}) and when a
  * reading's commit {@linkplain #nudge() nudges} it. Several instances share the outbox through
  * {@code FOR UPDATE SKIP LOCKED}; a crash leaves a patient either decided (committed) or still
- * pending (rolled back), never half-decided.
+ * pending (rolled back), never half-decided. A database outage ends a loop like any failure; the
+ * timer starts loops again, and the first to find the database back resumes the draining (the
+ * outage is logged once, when it starts and when it ends).
  */
 @ApplicationScoped
 public class DecisionWorker {
@@ -34,6 +37,7 @@ public class DecisionWorker {
     @Inject
     WorkflowSettings settings;
 
+    private final OutageLog outages = new OutageLog(LOG, "Decision worker");
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong decided = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -79,6 +83,7 @@ public class DecisionWorker {
         try {
             while (!stopped) {
                 Optional<WorkflowOutcome> outcome = workflow.decideNextDue();
+                outages.succeeded();
                 if (outcome.isEmpty()) {
                     return;
                 }
@@ -88,7 +93,7 @@ public class DecisionWorker {
             // The patient's transaction rolled back: its readings stay pending and are decided again.
             failures.incrementAndGet();
             lastFailure.set(e.toString());
-            LOG.log(Level.WARNING, "A decision failed and was rolled back; the patient stays queued", e);
+            outages.failed(e, Level.WARNING, "a decision failed and was rolled back; the patient stays queued");
         } finally {
             running.decrementAndGet();
         }

@@ -13,12 +13,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.clinloop.audit.TimerLeases;
+import org.clinloop.audit.outage.OutageLog;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runs the {@link WorkflowSweeps} every {@code clinloop.sweeps.interval-seconds} (60 by default; 0
  * switches off), once per period across all instances ({@link TimerLeases}): two instances never
- * expire, escalate or alert the same thing twice.
+ * expire, escalate or alert the same thing twice. A failed sweep, a database outage included, is
+ * tried again at the next tick; an outage is logged once.
  */
 @ApplicationScoped
 public class WorkflowTimers {
@@ -37,6 +39,7 @@ public class WorkflowTimers {
     @ConfigProperty(name = "clinloop.sweeps.interval-seconds", defaultValue = "60")
     int seconds;
 
+    private final OutageLog outages = new OutageLog(LOG, "Workflow sweeps");
     private ScheduledFuture<?> task;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -54,12 +57,13 @@ public class WorkflowTimers {
             int escalated = sweeps.escalateAlerts();
             int flagged = sweeps.flagUnacknowledgedDeliveries();
             int unconfirmed = workflow.alertUnconfirmedCrises();
+            outages.succeeded();
             if (expired + escalated + flagged + unconfirmed > 0) {
                 LOG.info(() -> "Sweeps: " + expired + " task(s) expired, " + escalated + " alert(s) escalated, "
                         + flagged + " delivery(ies) flagged, " + unconfirmed + " unconfirmed crisis(es) alerted");
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Workflow sweep failed; it runs again in " + seconds + " s", e);
+            outages.failed(e, Level.WARNING, "a sweep failed; it runs again in " + seconds + " s");
         }
     }
 

@@ -11,11 +11,13 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.clinloop.audit.Actor;
 import org.clinloop.audit.TimerLeases;
+import org.clinloop.audit.outage.OutageLog;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -29,7 +31,8 @@ import org.eclipse.microprofile.metrics.Tag;
  * {@code clinloop_drift_psi{feature=…}} per input feature and for the output ({@code direction}),
  * {@code clinloop_drift_status} (0 OK, 1 WARN, 2 ALERT, -1 no check yet or too few proposals)
  * and {@code clinloop_drift_proposals} (live proposals in the window). Nothing here retrains or
- * promotes.
+ * promotes. A check the database's outage stopped is tried again every {@value #RETRY_SECONDS} s
+ * until the database answers (logged once), rather than skipped until the next period.
  */
 @ApplicationScoped
 public class DriftSchedule {
@@ -58,6 +61,9 @@ public class DriftSchedule {
     @Inject
     TimerLeases leases;
 
+    static final int RETRY_SECONDS = 30;
+    private final OutageLog outages = new OutageLog(LOG, "Drift schedule");
+    private final AtomicBoolean retryPending = new AtomicBoolean();
     private ScheduledFuture<?> task;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -80,8 +86,16 @@ public class DriftSchedule {
     }
 
     void checkActive() {
+        check(Duration.ofMinutes(minutes));
+    }
+
+    /**
+     * Claims the period (a retry claims only its own shorter one, so that a check a failure cut
+     * short runs again on one instance), then checks.
+     */
+    private void check(Duration period) {
         try {
-            if (!leases.claim("drift-check", Duration.ofMinutes(minutes))) {
+            if (!leases.claim("drift-check", period)) {
                 return; // another instance checked this period (the gauges read the stored result)
             }
             registry.active().ifPresent(m -> {
@@ -90,8 +104,18 @@ public class DriftSchedule {
                     LOG.warning(() -> "Drift of " + s.model() + ": " + s.status() + (s.alertRaised() ? ", alert raised" : ""));
                 }
             });
+            outages.succeeded();
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Scheduled drift check failed", e);
+            if (outages.failed(e, Level.SEVERE, "scheduled drift check failed") && retryPending.compareAndSet(false, true)) {
+                try {
+                    executor.schedule(() -> {
+                        retryPending.set(false);
+                        check(Duration.ofSeconds(RETRY_SECONDS));
+                    }, RETRY_SECONDS, TimeUnit.SECONDS);
+                } catch (RuntimeException shuttingDown) {
+                    retryPending.set(false);
+                }
+            }
         }
     }
 

@@ -8,9 +8,15 @@ import jakarta.ws.rs.ext.Provider;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.clinloop.audit.outage.DatabaseUnavailable;
+import org.clinloop.audit.outage.OutageLog;
 import org.clinloop.audit.web.OperationOutcomes;
 
-/** Every REST error answers with an OperationOutcome; only bugs are 500s, and they name an incident. */
+/**
+ * Every REST error answers with an OperationOutcome; only bugs are 500s, and they name an incident.
+ * A database that cannot be reached is not a bug: 503 with {@code Retry-After} (issue 17), logged
+ * once per outage.
+ */
 public final class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class.getName());
@@ -50,15 +56,29 @@ public final class ErrorMappers {
         }
     }
 
+    private static final OutageLog OUTAGES = new OutageLog(LOG, "REST API");
+
     @Provider
     public static class Bugs implements ExceptionMapper<Throwable> {
         @Override
         public Response toResponse(Throwable e) {
+            if (OUTAGES.outage(e)) {
+                return unavailable();
+            }
             String incident = UUID.randomUUID().toString();
             LOG.log(Level.SEVERE, "Unhandled error, incident " + incident, e);
             return OperationOutcomes.response(Response.Status.INTERNAL_SERVER_ERROR, "exception",
                     "Internal error, incident " + incident);
         }
+    }
+
+    /** 503, {@code Retry-After} and an OperationOutcome (code "transient") for a database that cannot be reached. */
+    static Response unavailable() {
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                .header("Retry-After", DatabaseUnavailable.RETRY_AFTER_SECONDS)
+                .type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE)
+                .entity(OperationOutcomes.of("error", "transient", DatabaseUnavailable.ANSWER))
+                .build();
     }
 
     /** The exception's own words, or its cause's when the container gave only "HTTP 400 Bad Request". */

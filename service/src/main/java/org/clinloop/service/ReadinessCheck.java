@@ -15,7 +15,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * {@code /health/ready}: up once the schema is migrated and the rules and a model are in place,
- * and while decisions are being made: a decision due for longer than
+ * while the database answers {@code SELECT 1} within {@link DatabaseCheck#TIMEOUT} (down during an
+ * outage, up again by itself when it ends: issue 17), and while decisions are being made: a decision due for longer than
  * {@code clinloop.decisions.stall-seconds} means the workers are stalled (down, with the outbox's
  * figures), and so does an audit event committed longer ago than that and not yet chained.
  */
@@ -25,6 +26,8 @@ public class ReadinessCheck implements HealthCheck {
 
     @Inject
     ServiceReadiness readiness;
+    @Inject
+    DatabaseCheck database;
     @Inject
     DecisionQueue decisions;
     @Inject
@@ -44,6 +47,11 @@ public class ReadinessCheck implements HealthCheck {
             return builder.down().withData("problem", String.valueOf(readiness.problem())).build();
         }
         builder.withData("schema", String.join(",", readiness.schema())).withData("rules", readiness.rulesVersion());
+        var unavailable = database.problem();
+        builder.withData("database", unavailable.isPresent() ? "unavailable" : "up");
+        if (unavailable.isPresent()) {
+            return builder.down().withData("problem", "the database is unavailable: " + unavailable.get()).build();
+        }
         Instant now = clock.instant();
         DecisionQueue.Depth depth;
         AuditBacklog backlog;

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.clinloop.client.ClinLoopClient;
 import org.clinloop.client.FhirJson;
@@ -24,6 +25,9 @@ final class ReadingStream {
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     final AtomicInteger sent = new AtomicInteger();
     final Instant start = Instant.now().minus(Duration.ofHours(48)).truncatedTo(ChronoUnit.MINUTES);
+    /** Sees every answer (a test may check the refusals' shape); set before streaming. */
+    volatile Consumer<ClinLoopClient.Reply> observer = r -> { };
+    static final long PAUSE_MILLIS = 200;
     private final AtomicInteger minute = new AtomicInteger();
     private final ClinLoopClient api;
     private final Supplier<String> token;
@@ -78,7 +82,8 @@ final class ReadingStream {
 
     /**
      * Posts readings for the patients in turn until the round ends; records every 201. A request
-     * that fails (the server was killed, or a loaded machine let it time out) was never acknowledged.
+     * that fails (the server was killed, or a loaded machine let it time out) or is answered 503 was
+     * never acknowledged.
      */
     private void post(List<String> patients, AtomicBoolean down) {
         while (!down.get()) {
@@ -91,8 +96,11 @@ final class ReadingStream {
                 try {
                     ClinLoopClient.Reply r = api.post("/fhir/Observation", token.get(), ClinLoopClient.FHIR_JSON,
                             FhirJson.bloodPressure(p, start.plus(Duration.ofMinutes(m)), 140 + m % 15, 90).toString());
+                    observer.accept(r);
                     if (r.status() == 201) {
                         acknowledged.add(r.json().get("id").asText());
+                    } else if (r.status() == 503) {
+                        pause(); // refused for now (e.g. the database is down): not acknowledged; the stream goes on
                     }
                 } catch (IllegalStateException e) {
                     pause(); // not acknowledged; the round may not be over
@@ -103,7 +111,7 @@ final class ReadingStream {
 
     private static void pause() {
         try {
-            Thread.sleep(200);
+            Thread.sleep(PAUSE_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

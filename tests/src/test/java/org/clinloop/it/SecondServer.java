@@ -88,9 +88,29 @@ final class SecondServer {
 
     /** Starts the server and waits until it is ready (4 minutes at most). */
     void start() throws Exception {
+        launch();
+        awaitReady(Duration.ofMinutes(4));
+    }
+
+    /** Starts the server process and returns once Liberty says it started, ready or not. */
+    void launch() throws Exception {
         run("start");
+    }
+
+    /** The server process's id. */
+    long pid() throws IOException {
+        return Long.parseLong(Files.readString(wlp.resolve("usr/servers/.pid/" + name + ".pid")).trim());
+    }
+
+    /** The server's {@code messages.log}. */
+    Path messages() {
+        return wlp.resolve("usr/servers").resolve(name).resolve("logs/messages.log");
+    }
+
+    /** Waits until {@code /health/ready} answers 200. */
+    void awaitReady(Duration limit) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        Instant until = Instant.now().plus(Duration.ofMinutes(4));
+        Instant until = Instant.now().plus(limit);
         while (Instant.now().isBefore(until)) {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/health/ready")).build(),
@@ -103,13 +123,12 @@ final class SecondServer {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("Expected " + name + " ready on port " + port + " within 4 min");
+        throw new IllegalStateException("Expected " + name + " ready on port " + port + " within " + limit);
     }
 
     /** SIGKILL: no shutdown hooks, no flush; returns once the process is gone. */
     void kill() throws IOException {
-        long pid = Long.parseLong(Files.readString(wlp.resolve("usr/servers/.pid/" + name + ".pid")).trim());
-        ProcessHandle.of(pid).ifPresent(h -> {
+        ProcessHandle.of(pid()).ifPresent(h -> {
             h.destroyForcibly();
             h.onExit().join();
         });

@@ -10,12 +10,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.clinloop.audit.outage.OutageLog;
 
 /**
  * Chains staged events into the log. One loop per service instance, woken when a transaction that
  * staged events commits, and by a timer (events staged by another instance, or left by a crash).
  * Instances need no leader: every batch locks the head row first, so batches from different loops
- * run one after another and each staged event is chained once.
+ * run one after another and each staged event is chained once. A database outage rolls a batch
+ * back like any failure; the timer keeps trying, the outage is logged once, and chaining resumes
+ * by itself when the database answers.
  */
 @ApplicationScoped
 public class AuditSequencer {
@@ -29,6 +32,7 @@ public class AuditSequencer {
     @Inject
     AuditStore store;
 
+    private final OutageLog outages = new OutageLog(LOG, "Audit sequencer");
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean wanted = new AtomicBoolean();
     private volatile boolean stopped;
@@ -61,9 +65,10 @@ public class AuditSequencer {
         try {
             while (!stopped && wanted.getAndSet(false)) {
                 drain();
+                outages.succeeded();
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Chaining staged audit events failed and was rolled back; they stay staged", e);
+            outages.failed(e, Level.WARNING, "chaining staged audit events failed and was rolled back; they stay staged");
         } finally {
             running.set(false);
             if (wanted.get() && !stopped) {

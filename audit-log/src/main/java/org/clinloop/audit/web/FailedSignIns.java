@@ -46,6 +46,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class FailedSignIns {
 
     private static final Logger LOG = Logger.getLogger(FailedSignIns.class.getName());
+    private final org.clinloop.audit.outage.OutageLog outages = new org.clinloop.audit.outage.OutageLog(LOG,
+            "Recording failed sign-ins");
     /** Who records the service's own refusals. */
     static final Actor GUARD = Actor.system("sign-in-guard");
     /** Who records Keycloak's refusals. */
@@ -120,8 +122,8 @@ public class FailedSignIns {
         try {
             importKeycloak();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not import Keycloak's failed sign-ins; trying again in " + windowSeconds
-                    + " s", e);
+            outages.failed(e, Level.WARNING, "could not import Keycloak's failed sign-ins; trying again in "
+                    + windowSeconds + " s");
         }
         List<SignInFailures> closed = tally.close();
         if (closed.isEmpty()) {
@@ -130,10 +132,11 @@ public class FailedSignIns {
         try {
             log.appendAll(closed.stream()
                     .map(f -> f.event(f.refusedBy() == RefusedBy.KEYCLOAK ? KEYCLOAK_IMPORT : GUARD)).toList());
+            outages.succeeded();
         } catch (RuntimeException e) {
             tally.restore(closed);
-            LOG.log(Level.WARNING, "Could not record " + closed.size() + " kind(s) of failed sign-ins; they are counted"
-                    + " into the next window", e);
+            outages.failed(e, Level.WARNING, "Could not record " + closed.size() + " kind(s) of failed sign-ins; they are"
+                    + " counted into the next window");
         }
     }
 

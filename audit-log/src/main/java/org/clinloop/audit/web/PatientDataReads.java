@@ -29,6 +29,8 @@ import org.clinloop.audit.Actor;
 import org.clinloop.audit.AuditLog;
 import org.clinloop.audit.PatientData;
 import org.clinloop.audit.PatientDataRead;
+import org.clinloop.audit.outage.DatabaseUnavailable;
+import org.clinloop.audit.outage.OutageLog;
 
 /**
  * The REST edge's record of patient-data reads: every {@code GET} under {@code /api} whose method
@@ -77,6 +79,7 @@ public class PatientDataReads implements DynamicFeature {
     static final class Recorder implements ContainerResponseFilter {
 
         private static final Logger LOG = Logger.getLogger(PatientDataReads.class.getName());
+        private static final OutageLog OUTAGES = new OutageLog(LOG, "Recording REST reads");
         private final String route;
         private volatile AuditLog log;
 
@@ -108,6 +111,14 @@ public class PatientDataReads implements DynamicFeature {
             try {
                 log().append(read.event(actor));
             } catch (RuntimeException e) {
+                if (OUTAGES.outage(e)) {
+                    // Issue 17: unrecorded, so unanswered; the database is down, the reader may ask again.
+                    response.setStatus(503);
+                    response.getHeaders().putSingle("Retry-After", DatabaseUnavailable.RETRY_AFTER_SECONDS);
+                    response.setEntity(OperationOutcomes.of("error", "transient", DatabaseUnavailable.ANSWER),
+                            new Annotation[0], MediaType.APPLICATION_JSON_TYPE);
+                    return;
+                }
                 String incident = UUID.randomUUID().toString();
                 LOG.log(Level.SEVERE, "The read " + read.request() + " by " + actor.id()
                         + " could not be recorded; its answer was withheld, incident " + incident, e);

@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -19,6 +20,8 @@ import org.clinloop.approval.AccessRefusedException;
 import org.clinloop.approval.BoundsRefusedException;
 import org.clinloop.approval.UnknownResourceException;
 import org.clinloop.audit.PatientDataRead;
+import org.clinloop.audit.outage.DatabaseUnavailable;
+import org.clinloop.audit.outage.OutageLog;
 import org.clinloop.ingest.AssertionRefusedException;
 import org.clinloop.ingest.InputProblem;
 import org.clinloop.ingest.InvalidInputException;
@@ -26,12 +29,16 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
  * Turns ClinLoop's domain refusals into FHIR answers with an OperationOutcome, and anything
- * unexpected into a 500 that names an incident id (logged with the stack) but no internals.
+ * unexpected into a 500 that names an incident id (logged with the stack) but no internals. A
+ * database that cannot be reached is not unexpected: 503 with {@code Retry-After} and an
+ * OperationOutcome of code "transient", logged once per outage (issue 17).
  */
 @Interceptor
 public class OutcomeTranslator {
 
     private static final Logger LOG = Logger.getLogger(OutcomeTranslator.class.getName());
+    /** Shared by the FHIR edge's hooks and providers: one outage, one pair of log lines. */
+    static final OutageLog OUTAGES = new OutageLog(LOG, "FHIR API");
     private final FhirContext fhir;
 
     public OutcomeTranslator(FhirContext fhir) {
@@ -69,10 +76,23 @@ public class OutcomeTranslator {
                             + e.getClass().getSimpleName() + ": " + (m.length() > 200 ? m.substring(0, 200) + "…" : m)
                             + ").");
         }
+        if (OUTAGES.outage(e)) {
+            return unavailable();
+        }
         String incident = UUID.randomUUID().toString();
         LOG.log(Level.SEVERE, "FHIR request " + http.getMethod() + " " + http.getRequestURI() + " failed, incident "
                 + incident, e);
         return new InternalErrorException("Internal error, incident " + incident);
+    }
+
+    /** 503 with {@code Retry-After} and an OperationOutcome: the database cannot be reached for now. */
+    static BaseServerResponseException unavailable() {
+        OperationOutcome oo = new OperationOutcome();
+        oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.TRANSIENT)
+                .setDiagnostics(DatabaseUnavailable.ANSWER);
+        BaseServerResponseException e = new UnclassifiedServerFailureException(503, DatabaseUnavailable.ANSWER, oo);
+        e.addResponseHeader("Retry-After", String.valueOf(DatabaseUnavailable.RETRY_AFTER_SECONDS));
+        return e;
     }
 
     static OperationOutcome outcome(List<InputProblem> problems) {

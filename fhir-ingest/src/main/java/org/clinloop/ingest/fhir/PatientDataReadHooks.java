@@ -105,6 +105,9 @@ public class PatientDataReadHooks {
         try {
             log.append(read.event(actor.get()));
         } catch (RuntimeException e) {
+            if (OutcomeTranslator.OUTAGES.outage(e)) {
+                throw OutcomeTranslator.unavailable(); // unrecorded, so unanswered; the reader may ask again
+            }
             String incident = UUID.randomUUID().toString();
             LOG.log(Level.SEVERE, "The read " + read.request() + " by " + actor.get().id()
                     + " could not be recorded; its answer was withheld, incident " + incident, e);
@@ -135,6 +138,9 @@ public class PatientDataReadHooks {
             log.append(read(request, actor.get(), ids, 0, patients, exception.getStatusCode())
                     .refusedAsNotFound((String) hidden).event(actor.get()));
         } catch (RuntimeException e) {
+            if (OutcomeTranslator.OUTAGES.outage(e)) {
+                return true; // the database is down: nothing can be recorded, and the outage is logged once
+            }
             LOG.log(Level.SEVERE, "A failed read (" + exception.getStatusCode() + ") by " + actor.get().id()
                     + " could not be recorded", e);
         }

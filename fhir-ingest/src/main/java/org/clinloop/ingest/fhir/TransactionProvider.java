@@ -21,6 +21,7 @@ import org.clinloop.approval.AccessRefusedException;
 import org.clinloop.approval.Roles;
 import org.clinloop.approval.UnknownResourceException;
 import org.clinloop.audit.Actor;
+import org.clinloop.audit.outage.DatabaseUnavailable;
 import org.clinloop.ingest.AssertionRefusedException;
 import org.clinloop.ingest.InputProblem;
 import org.clinloop.ingest.InvalidInputException;
@@ -275,8 +276,14 @@ public class TransactionProvider {
         return entry;
     }
 
-    /** An entry that failed for a reason of ours: logged with an incident id the sender is given. */
+    /** An entry that failed for a reason of ours: logged with an incident id the sender is given (503 in an outage). */
     private static void internalError(Bundle response, int i, RuntimeException unexpected) {
+        if (OutcomeTranslator.OUTAGES.outage(unexpected)) {
+            // Issue 17: this entry's transaction rolled back; the sender may send it again.
+            failed(response, "503 Service Unavailable",
+                    single(OperationOutcome.IssueType.TRANSIENT, DatabaseUnavailable.ANSWER));
+            return;
+        }
         String incident = UUID.randomUUID().toString();
         LOG.log(Level.SEVERE, "Batch entry " + i + " failed, incident " + incident, unexpected);
         failed(response, "500 Internal Server Error",
