@@ -5,7 +5,6 @@ import static org.clinloop.client.Clinic.expect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,14 +17,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.clinloop.client.Clinic;
 import org.clinloop.client.ClinLoopClient;
-import org.clinloop.client.Credentials;
 import org.clinloop.localdb.LocalDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +43,7 @@ class DatabaseOutageIT {
     static final int THREADS = 4;
     static final int OUTAGE_SECONDS = 30;
 
+    static ServiceOnLocalDatabase service;
     static LocalDatabase db;
     static SecondServer server;
     static Clinic local;
@@ -56,38 +54,16 @@ class DatabaseOutageIT {
 
     @BeforeAll
     static void localDatabaseAndServer() throws Exception {
-        Path home = Path.of("target", "local-db-outage");
-        if (Files.exists(home)) {
-            try (var files = Files.walk(home)) {
-                for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                    Files.delete(p);
-                }
-            }
-        }
-        db = new LocalDatabase(new LocalDatabase.Settings(
-                Path.of(Objects.requireNonNull(System.getProperty("clinloop.localdb.cache"), "clinloop.localdb.cache")),
-                home, freePort(), "clinloop",
-                new LocalDatabase.Role("clinloop_owner", "owner-" + UUID.randomUUID()),
-                new LocalDatabase.Role("clinloop_app", "app-" + UUID.randomUUID())));
-        db.start();
-        LocalDatabase.Settings s = db.settings();
-        server = SecondServer.create("clinloop-outage", Integer.parseInt(System.getProperty("clinloop.it.http.port")) + 30,
-                Map.of("clinloop.db.url", db.jdbcUrl(),
-                        "clinloop.db.user", s.runtime().name(), "clinloop.db.password", s.runtime().password(),
-                        "clinloop.db.migration.user", s.owner().name(),
-                        "clinloop.db.migration.password", s.owner().password()));
-        ItEnvironment.clinic(); // Keycloak is up
-        server.start();
-        local = Clinic.withPasswordGrant(server.url(), ItEnvironment.KEYCLOAK, Credentials.fromEnvironment());
+        service = ServiceOnLocalDatabase.start("clinloop-outage", 30);
+        db = service.db();
+        server = service.server();
+        local = service.clinic();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.stop();
-        }
-        if (db != null) {
-            db.stop();
+        if (service != null) {
+            service.close();
         }
     }
 
@@ -310,11 +286,6 @@ class DatabaseOutageIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** {@code /health/ready} polled every 250 ms: when it answered 200 and when not. */
     static final class Readiness {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.clinloop.client.Clinic.expect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -14,12 +12,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 import java.util.UUID;
 import org.clinloop.client.Clinic;
-import org.clinloop.client.Credentials;
 import org.clinloop.localdb.LocalDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,44 +34,23 @@ class LocalDatabaseCrashIT {
 
     static final int THREADS = 4;
 
+    static ServiceOnLocalDatabase service;
     static LocalDatabase db;
     static SecondServer server;
     static Clinic local;
 
     @BeforeAll
     static void localDefault() throws Exception {
-        Path home = Path.of("target", "local-db-crash");
-        if (java.nio.file.Files.exists(home)) {
-            try (var files = java.nio.file.Files.walk(home)) {
-                for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                    java.nio.file.Files.delete(p);
-                }
-            }
-        }
-        db = new LocalDatabase(new LocalDatabase.Settings(
-                Path.of(Objects.requireNonNull(System.getProperty("clinloop.localdb.cache"), "clinloop.localdb.cache")),
-                home, freePort(), "clinloop",
-                new LocalDatabase.Role("clinloop_owner", "owner-" + UUID.randomUUID()),
-                new LocalDatabase.Role("clinloop_app", "app-" + UUID.randomUUID())));
-        db.start();
-        LocalDatabase.Settings s = db.settings();
-        server = SecondServer.create("clinloop-local", Integer.parseInt(System.getProperty("clinloop.it.http.port")) + 20,
-                Map.of("clinloop.db.url", db.jdbcUrl(),
-                        "clinloop.db.user", s.runtime().name(), "clinloop.db.password", s.runtime().password(),
-                        "clinloop.db.migration.user", s.owner().name(),
-                        "clinloop.db.migration.password", s.owner().password()));
-        ItEnvironment.clinic(); // Keycloak is up
-        server.start();
-        local = Clinic.withPasswordGrant(server.url(), ItEnvironment.KEYCLOAK, Credentials.fromEnvironment());
+        service = ServiceOnLocalDatabase.start("clinloop-local", 20);
+        db = service.db();
+        server = service.server();
+        local = service.clinic();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.stop();
-        }
-        if (db != null) {
-            db.stop();
+        if (service != null) {
+            service.close();
         }
     }
 
@@ -159,9 +133,4 @@ class LocalDatabaseCrashIT {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }
