@@ -34,8 +34,8 @@ public class WorkflowSettings {
     @ConfigProperty(name = "clinloop.decisions.poll-millis", defaultValue = "1000")
     int pollMillis = 1000;
     @Inject
-    @ConfigProperty(name = "clinloop.decisions.workers", defaultValue = "4")
-    int workers = 4;
+    @ConfigProperty(name = "clinloop.decisions.workers", defaultValue = "2")
+    int workers = 2;
     @Inject
     @ConfigProperty(name = "clinloop.decisions.stall-seconds", defaultValue = "120")
     int stallSeconds = 120;
