@@ -107,10 +107,19 @@ public class JpaAuditLog implements AuditLog {
     public void start() {
         sequencer.start();
         sequencer.nudge(); // whatever a crash left staged
-        if (signer.refusal().isEmpty() && store.keys().stream().noneMatch(k -> k.keyId().equals(signer.key().keyId()))) {
-            keys.publish(signer.key()); // a changed key is reported at start, not at the first signing
-        }
+        publishKeyIfNew(); // a changed key is reported at start, not at the first signing
         treeHeads.start();
+    }
+
+    /**
+     * Records the signing key in the log the first time it is in use; a key refused because it is
+     * not the pinned one is never published (nothing it would sign is accepted either).
+     */
+    private void publishKeyIfNew() {
+        TreeHeadKey key = signer.key();
+        if (signer.refusal().isEmpty() && store.keys().stream().noneMatch(k -> k.keyId().equals(key.keyId()))) {
+            keys.publish(key);
+        }
     }
 
     @Override
@@ -275,9 +284,7 @@ public class JpaAuditLog implements AuditLog {
     public SignedTreeHead treeHead() {
         catchUp();
         TreeHeadKey key = signer.key();
-        if (store.keys().stream().noneMatch(k -> k.keyId().equals(key.keyId()))) {
-            keys.publish(key);
-        }
+        publishKeyIfNew();
         return index.withTree(tree -> {
             long size = tree.size();
             Optional<SignedTreeHead> latest = store.latestHead();
