@@ -456,13 +456,13 @@ public class WorkflowStore {
                 .setParameter("ids", proposalIds).getResultList().forEach(p -> proposals.put(p.id(), p));
         Map<String, Regimen> regimens = new HashMap<>();
         em.createQuery("select r from RegimenRow r where r.patientId in :ps", RegimenRow.class)
-                .setParameter("ps", patientIds).getResultList()
-                .forEach(r -> regimens.put(r.toRegimen().patientId(), r.toRegimen()));
+                .setParameter("ps", patientIds).getResultList().stream().map(RegimenRow::toRegimen)
+                .forEach(r -> regimens.put(r.patientId(), r));
         Map<String, List<SafetyAlert>> alerts = new HashMap<>();
         em.createQuery("select a from AlertRow a where a.patientId in :ps and a.lastSeen > :since"
                         + " order by a.lastSeen desc", AlertRow.class)
-                .setParameter("ps", patientIds).setParameter("since", oldest).getResultList()
-                .forEach(a -> alerts.computeIfAbsent(a.toAlert().patientId(), k -> new ArrayList<>()).add(a.toAlert()));
+                .setParameter("ps", patientIds).setParameter("since", oldest).getResultList().stream()
+                .map(AlertRow::toAlert).forEach(a -> alerts.computeIfAbsent(a.patientId(), k -> new ArrayList<>()).add(a));
         List<ApprovalTask> out = new ArrayList<>(tasks.size());
         for (TaskRow t : tasks) {
             List<SafetyAlert> since = alerts.getOrDefault(t.patientId(), List.of()).stream()

@@ -12,6 +12,7 @@ import java.util.logging.Logger;
 import org.clinloop.audit.AuditLog;
 import org.clinloop.audit.SigningKeyRefusedException;
 import org.clinloop.audit.TimerLeases;
+import org.clinloop.audit.outage.OutageLog;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -39,6 +40,7 @@ public class TreeHeadSchedule {
     private ScheduledFuture<?> timer;
     private volatile boolean stopped;
     private volatile boolean refusalLogged;
+    private final OutageLog outages = new OutageLog(LOG, "Tree-head schedule");
 
     synchronized void start() {
         if (timer != null || stopped || executor == null) {
@@ -59,13 +61,14 @@ public class TreeHeadSchedule {
             }
             log.treeHead();
             refusalLogged = false;
+            outages.succeeded();
         } catch (SigningKeyRefusedException e) {
             if (!refusalLogged) { // the signer logged it as SEVERE at start; once per refusal here
                 LOG.warning("No periodic tree head: " + e.getMessage());
                 refusalLogged = true;
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "The periodic tree head could not be signed; the next period tries again", e);
+            outages.failed(e, Level.WARNING, "the periodic tree head could not be signed; the next period tries again");
         }
     }
 
