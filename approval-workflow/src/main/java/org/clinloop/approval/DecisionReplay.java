@@ -20,7 +20,6 @@ import org.clinloop.audit.AuditEntry;
 import org.clinloop.audit.AuditEvent;
 import org.clinloop.audit.AuditEventType;
 import org.clinloop.audit.AuditLog;
-import org.clinloop.audit.AuditQuery;
 import org.clinloop.recommendation.BloodPressureReading;
 import org.clinloop.recommendation.Direction;
 import org.clinloop.recommendation.ModelRegistry;
@@ -189,13 +188,8 @@ public class DecisionReplay {
     /** The newest audit entry of {@code type} about {@code patient}, as its record, that {@code matches}. */
     private <R> R newest(String patient, AuditEventType type, Function<AuditEntry, R> parse, Predicate<R> matches,
                          String what) {
-        for (AuditEntry e : audit.read(new AuditQuery(patient, type, 1000))) {
-            R r = parse.apply(e);
-            if (matches.test(r)) {
-                return r;
-            }
-        }
-        throw new UnknownResourceException("No " + type + " entry for " + what + " of patient " + patient
-                + " in the audit log.");
+        return RecordedDecisions.newest(audit, patient, type, 1000, parse, matches).orElseThrow(() ->
+                new UnknownResourceException("No " + type + " entry for " + what + " of patient " + patient
+                        + " in the audit log."));
     }
 }

@@ -9,9 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.clinloop.approval.internal.WorkflowStore;
 import org.clinloop.audit.Actor;
-import org.clinloop.audit.AuditEntry;
 import org.clinloop.audit.AuditLog;
-import org.clinloop.audit.AuditQuery;
 import org.clinloop.audit.PatientData;
 import org.clinloop.recommendation.ProposalRecorded;
 
@@ -85,10 +83,10 @@ public class ProposalExplanations {
         ApprovalTask task = store.task(taskId).orElseThrow(() -> new UnknownResourceException(notFound));
         UnknownResourceException.unlessReadable(task.patientId(),
                 () -> Roles.requireReaderOf(actor, task.patientId(), careTeam), notFound);
-        Optional<ProposalRecorded> proposal = newest(task.patientId(), ProposalRecorded.TYPE, ProposalRecorded::fromEntry)
-                .stream().filter(p -> task.proposalId().equals(p.proposalId())).findFirst();
-        Optional<TierRecorded> decision = newest(task.patientId(), TierRecorded.TYPE, TierRecorded::fromEntry)
-                .stream().filter(t -> task.proposalId().equals(t.proposalId())).findFirst();
+        Optional<ProposalRecorded> proposal = RecordedDecisions.newest(audit, task.patientId(), ProposalRecorded.TYPE,
+                SEARCH_DEPTH, ProposalRecorded::fromEntry, p -> task.proposalId().equals(p.proposalId()));
+        Optional<TierRecorded> decision = RecordedDecisions.newest(audit, task.patientId(), TierRecorded.TYPE,
+                SEARCH_DEPTH, TierRecorded::fromEntry, t -> task.proposalId().equals(t.proposalId()));
         if (proposal.isEmpty() || decision.isEmpty()) {
             return new Explained(task.patientId(), taskId, task.proposalId(), false, null, null, null, Map.of(), null,
                     null, null, null, List.of(), null, null, null, List.of());
@@ -107,10 +105,5 @@ public class ProposalExplanations {
                 e.map(x -> x.against().name()).orElse(null), e.map(ProposalRecorded.Explained::intercept).orElse(null),
                 e.map(ProposalRecorded.Explained::margin).orElse(null), contributions, d.tier().name(),
                 d.rulesVersion(), d.boundsVersion(), d.rulesFired());
-    }
-
-    private <R> List<R> newest(String patient, org.clinloop.audit.AuditEventType type,
-                               java.util.function.Function<AuditEntry, R> parse) {
-        return audit.read(new AuditQuery(patient, type, SEARCH_DEPTH)).stream().map(parse).toList();
     }
 }
