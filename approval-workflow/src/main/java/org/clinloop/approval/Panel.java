@@ -1,7 +1,6 @@
 package org.clinloop.approval;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -36,7 +35,7 @@ public class Panel {
     @Inject
     WorkflowSettings settings;
     @Inject
-    Instance<ReadingHistory> readings;
+    TitrationPlans plans;
 
     /** The caller's own panel, riskiest first, then by name. */
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -50,12 +49,13 @@ public class Panel {
         for (ApprovalTask t : store.tasksOwnedBy(clinician.practitionerId(), TaskStatus.REQUESTED, 500)) {
             openTasks.merge(t.patientId(), t, (a, b) -> a.createdAt().isAfter(b.createdAt()) ? a : b);
         }
+        List<CareTeam.Member> members = careTeam.panelOf(clinician.practitionerId(), MAX_PATIENTS);
         Map<String, List<SafetyAlert>> openAlerts = new HashMap<>();
-        for (SafetyAlert a : store.openAlerts(5000)) {
+        for (SafetyAlert a : store.openAlertsOf(members.stream().map(CareTeam.Member::patientId).toList())) {
             openAlerts.computeIfAbsent(a.patientId(), p -> new ArrayList<>()).add(a);
         }
         List<PanelEntry> out = new ArrayList<>();
-        for (CareTeam.Member m : careTeam.panelOf(clinician.practitionerId(), MAX_PATIENTS)) {
+        for (CareTeam.Member m : members) {
             out.add(entry(m, Optional.ofNullable(openTasks.get(m.patientId())),
                     openAlerts.getOrDefault(m.patientId(), List.of()), now));
         }
@@ -68,9 +68,8 @@ public class Panel {
         String patient = member.patientId();
         Optional<Regimen> regimen = store.regimen(patient);
         CareGoal goal = store.goal(patient).orElseGet(() -> CareGoal.protocolDefault(patient));
-        List<BloodPressureReading> history = readings.isResolvable()
-                ? readings.get().between(patient, now.minus(Duration.ofDays(35)), now) : List.of();
-        FollowUp followUp = FollowUp.suggest(goal, history, store.alertsSince(patient, now.minus(Duration.ofDays(14))), now);
+        List<BloodPressureReading> history = plans.followUpHistory(patient, now);
+        FollowUp followUp = plans.followUp(patient, goal, history, now);
         List<BloodPressureReading> week = history.stream().filter(r -> !r.effective().isBefore(now.minus(Duration.ofDays(7))))
                 .toList();
         Double weekSys = week.isEmpty() ? null : week.stream().mapToDouble(BloodPressureReading::systolic).average().orElseThrow();

@@ -100,9 +100,19 @@ public class TitrationPlans {
         Roles.requireReaderOf(actor, patientId, careTeam);
         Instant now = clock.instant();
         CareGoal goal = store.goal(patientId).orElseGet(() -> CareGoal.protocolDefault(patientId));
-        var history = readings.isResolvable()
+        return followUp(patientId, goal, followUpHistory(patientId, now), now);
+    }
+
+    /** The readings a follow-up is weighed on: the last 35 days (the panel shows them too). */
+    List<org.clinloop.recommendation.BloodPressureReading> followUpHistory(String patientId, Instant now) {
+        return readings.isResolvable()
                 ? readings.get().between(patientId, now.minus(java.time.Duration.ofDays(35)), now)
-                : List.<org.clinloop.recommendation.BloodPressureReading>of();
+                : List.of();
+    }
+
+    /** The follow-up suggested from those readings and the alerts of the last 14 days. */
+    FollowUp followUp(String patientId, CareGoal goal, List<org.clinloop.recommendation.BloodPressureReading> history,
+                      Instant now) {
         return FollowUp.suggest(goal, history, store.alertsSince(patientId, now.minus(java.time.Duration.ofDays(14))), now);
     }
 

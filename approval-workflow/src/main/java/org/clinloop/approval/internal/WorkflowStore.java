@@ -282,6 +282,17 @@ public class WorkflowStore {
     }
 
     /** Open alerts, newest first. */
+    /** The open alerts of these patients, newest first: all of them, however many others have open alerts. */
+    public List<SafetyAlert> openAlertsOf(java.util.Collection<String> patientIds) {
+        if (patientIds.isEmpty()) {
+            return List.of();
+        }
+        return em.createQuery("select a from AlertRow a where a.status = :s and a.patientId in :ps"
+                        + " order by a.createdAt desc", AlertRow.class)
+                .setParameter("s", SafetyAlert.OPEN).setParameter("ps", patientIds).getResultList().stream()
+                .map(AlertRow::toAlert).toList();
+    }
+
     public List<SafetyAlert> openAlerts(int limit) {
         return em.createQuery("select a from AlertRow a where a.status = :s order by a.createdAt desc", AlertRow.class)
                 .setParameter("s", SafetyAlert.OPEN).setMaxResults(limit).getResultList().stream()
