@@ -612,16 +612,6 @@ async function showAdjustments() {
   }
 }
 
-async function showAudit() {
-  $('audit').hidden = false;
-  $('verify').onclick = async () => {
-    const v = await api('GET', '/api/audit/verify');
-    $('verification').textContent = v.intact
-      ? `Intact: ${v.entriesChecked} entries, head ${v.headHash}`
-      : `BROKEN at entry ${v.firstBroken}: ${v.reason}`;
-  };
-}
-
 const SVG = 'http://www.w3.org/2000/svg';
 function svg(tag, attrs = {}, text) {
   const e = document.createElementNS(SVG, tag);

@@ -418,6 +418,100 @@ class PortalIT {
         screenshot("portal-fairness.png");
     }
 
+    @Test
+    void aComplianceOfficerSearchesOpensAnEntrySeesItsInclusionVerifiedInThePageAndReplaysTheDecision() throws Exception {
+        String patient = namedPatient("Adeyemi" + java.util.UUID.randomUUID().toString().substring(0, 4), "Tolu", 1,
+                FhirJson.bounds(0, 3, 1, 100, 0.6, false));
+        expect(clinic.postReading(patient, Instant.now().minus(Duration.ofDays(12)).truncatedTo(ChronoUnit.SECONDS), 149, 94), 201);
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(3), 154, 97), 201);
+        JsonNode decided = expect(api.get("/api/audit/entries?type=TIER_DECIDED&patient=" + patient, clinic.compliance()), 200).json();
+        assertThat(decided).as("the patient's decisions").isNotEmpty();
+        long sequence = decided.get(0).get("sequence").asLong();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+
+        signIn(Clinic.COMPLIANCE, Credentials.fromEnvironment().password(Clinic.COMPLIANCE));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("auditSearch")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("treeHead"), "verified in this browser"));
+        WebElement patientField = browser.findElement(By.id("auditPatient"));
+        patientField.sendKeys(patient);
+        new Select(browser.findElement(By.id("auditType"))).selectByValue("TIER_DECIDED");
+        browser.findElement(By.id("auditGo")).click();
+        WebElement open = wait.until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("#auditRows button[data-sequence='" + sequence + "']")));
+        assertThat(browser.findElements(By.cssSelector("#auditRows tr"))).hasSize(decided.size());
+        open.click();
+
+        // Every check ran in the page, with WebCrypto, and passed.
+        WebElement verdict = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#proofVerdict[data-verified]")));
+        List<WebElement> checks = browser.findElements(By.cssSelector("#proofChecks li"));
+        assertThat(checks).extracting(WebElement::getText).as(verdict.getText()).hasSize(5)
+                .allSatisfy(t -> assertThat(t).startsWith("✓"));
+        assertThat(verdict.getAttribute("data-verified")).isEqualTo("true");
+        assertThat(verdict.getText()).startsWith("Verified in this browser: entry #" + sequence);
+
+        // The page's checks are not a formality: each refuses what was tampered with.
+        @SuppressWarnings("unchecked")
+        List<Object> tampered = (List<Object>) ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                (async () => {
+                  const get = async (p) => (await fetch(p, { headers: { Authorization: `Bearer ${await accessToken()}` } })).json();
+                  const entry = await get('/api/audit/entries/%d');
+                  const head = await get('/api/audit/tree-head');
+                  const key = await get('/api/audit/public-key');
+                  const proof = await get(`/api/audit/proof/inclusion?sequence=%d&size=${head.size}`);
+                  const failed = async (e, p, h, k) => (await AuditProof.checkEntry(e, p, h, k)).filter((c) => !c.ok).map((c) => c.name);
+                  const flip = (hex) => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
+                  return [
+                    await failed(entry, proof, head, key),
+                    await failed({ ...entry, actorId: entry.actorId + 'x' }, proof, head, key),
+                    await failed(entry, { ...proof, path: proof.path.map((p, i) => (i === 0 ? flip(p) : p)) }, head, key),
+                    await failed(entry, proof, { ...head, size: head.size + 1 }, key),
+                    await failed(entry, proof, { ...head, timestamp: '2020-01-01T00:00:00Z' }, key),
+                  ];
+                })().then(done, (e) => done(String(e)));
+                """.formatted(sequence, sequence));
+        assertThat(tampered).as("failed checks: untouched, actor changed, a path hash changed, another size, another time")
+                .hasSize(5);
+        assertThat((List<?>) tampered.get(0)).as("the entry as recorded").isEmpty();
+        assertThat((List<?>) tampered.get(1)).as("a changed actor").contains("Chain hash recomputed from the entry", "Leaf hash computed here");
+        assertThat((List<?>) tampered.get(2)).as("a changed path hash").hasSize(1).first().asString().startsWith("Inclusion proof");
+        assertThat((List<?>) tampered.get(3)).as("a head of another size").containsExactly(
+                "Root is the signed tree head’s", "Tree head signature (Ed25519) by the published key");
+        assertThat((List<?>) tampered.get(4)).as("a head of another time").containsExactly(
+                "Tree head signature (Ed25519) by the published key");
+        screenshot("portal-audit-entry.png");
+
+        // Replay the decision the entry records.
+        browser.findElement(By.id("replay")).click();
+        WebElement replayed = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#replayResult [data-matches]")));
+        assertThat(replayed.getAttribute("data-matches")).as(replayed.getText()).isEqualTo("true");
+
+        // The model history reads the log: the model the suite activated is there, with who activated it.
+        WebElement history = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("modelHistoryRows")));
+        assertThat(history.getText()).contains("activated").contains(clinic.ensureActiveModel());
+        assertThat(logErrors()).isEmpty();
+        fullPageScreenshot("portal-audit.png");
+    }
+
+    @Test
+    void thePagesCarryAStrictContentSecurityPolicyAndApiAnswersAreNeverCached() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> page = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(api.baseUrl() + "/")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString()
+                .contains("script-src 'self'", "frame-ancestors 'none'", "connect-src 'self' " + ItEnvironment.KEYCLOAK)
+                .doesNotContain("unsafe-inline", "unsafe-eval");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(api.baseUrl() + "/api/audit/event-types"))
+                .header("Authorization", "Bearer " + clinic.compliance()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(answer.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(answer.body()).contains("\"TIER_DECIDED\"");
+    }
+
     /** A screenshot of the whole page, however long: the window is made as tall as the page for it. */
     void fullPageScreenshot(String name) throws java.io.IOException {
         org.openqa.selenium.Dimension before = browser.manage().window().getSize();
