@@ -679,17 +679,6 @@ async function showFairness() {
   if (latest) load(await api('GET', `/api/fairness/reports/${latest.id}`));
 }
 
-async function showModels() {
-  $('models').hidden = false;
-  const box = $('versions');
-  box.replaceChildren();
-  for (const m of await api('GET', '/api/models')) {
-    box.append(el('article', { class: 'card' },
-      el('h3', {}, `${m.id} · ${m.status}`),
-      el('p', {}, `${m.algorithm}; accuracy ${m.metrics.accuracy?.toFixed(3)}, macro-F1 ${m.metrics.macro_f1?.toFixed(3)}; provenance ${m.provenanceHash.slice(0, 16)}…`)));
-  }
-}
-
 async function main() {
   config = await (await fetch('/portal/config.json')).json();
   $('signin').onclick = signIn;
@@ -724,7 +713,7 @@ async function main() {
   if (roles.includes('patient')) await showAdjustments();
   if (roles.includes('compliance-officer')) await showAudit();
   if (roles.includes('compliance-officer')) await showFairness();
-  if (roles.includes('model-steward') || roles.includes('compliance-officer')) await showModels();
+  if (roles.includes('model-steward') || roles.includes('compliance-officer')) await showModels(roles);
 }
 
 main().catch((e) => {

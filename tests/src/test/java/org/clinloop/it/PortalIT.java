@@ -494,6 +494,62 @@ class PortalIT {
     }
 
     @Test
+    void aStewardTrainsACandidateSeesItsGatesPromotesItThroughTheSignOffDialogAndRollsBack() throws Exception {
+        String before = clinic.ensureActiveModel();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        signIn(Clinic.STEWARD, Credentials.fromEnvironment().password(Clinic.STEWARD));
+        WebElement seed = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("trainSeed")));
+        seed.clear();
+        seed.sendKeys(String.valueOf(9000 + new java.util.Random().nextInt(1000)));
+        browser.findElement(By.cssSelector("#trainModel button[type='submit']")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(300)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("modelResult"), "registered as a CANDIDATE"));
+        String candidate = browser.findElement(By.id("modelResult")).getText().split(" ")[0];
+
+        // The gates, as activation would weigh them now, against the active version.
+        JsonNode gates = expect(api.get("/api/models/" + candidate + "/gates", clinic.steward()), 200).json();
+        List<JsonNode> failing = new java.util.ArrayList<>();
+        gates.get("checks").forEach(c -> {
+            if (!c.get("passed").asBoolean()) {
+                failing.add(c);
+            }
+        });
+        By card = By.cssSelector("article[data-model='" + candidate + "']");
+        WebElement summary = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("article[data-model='" + candidate + "'] details.gates summary")));
+        assertThat(summary.getText()).isEqualTo("Gates: " + (gates.get("checks").size() - failing.size()) + " of "
+                + gates.get("checks").size() + " pass, compared with " + before);
+
+        // Promotion states what is signed before anything happens.
+        browser.findElement(card).findElement(By.cssSelector("button.promote")).click();
+        WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signOff")));
+        assertThat(dialog.getText()).contains("sign off model version " + candidate).contains("replacing " + before + ".")
+                .contains("recorded in the audit log under your name");
+        screenshot("portal-steward-sign-off.png");
+        browser.findElement(By.id("signOffConfirm")).click();
+        if (failing.isEmpty()) {
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("modelResult"), candidate + " is now ACTIVE."));
+            assertThat(expect(api.get("/api/models/" + candidate, clinic.steward()), 200).json().get("status").asText())
+                    .isEqualTo("ACTIVE");
+            WebElement active = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("article[data-model='" + candidate + "'][data-status='ACTIVE']")));
+            fullPageScreenshot("portal-steward.png");
+            active.findElement(By.cssSelector("button.rollback")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signOffReason")))
+                    .sendKeys("Portal test: back to the suite's model");
+            browser.findElement(By.id("signOffConfirm")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("modelResult"), before + " is ACTIVE again."));
+        } else {
+            WebElement refused = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("article[data-model='" + candidate + "'] .result .error")));
+            assertThat(refused.getText()).startsWith("Refused: 422").contains(failing.get(0).get("message").asText());
+            fullPageScreenshot("portal-steward.png");
+        }
+        assertThat(clinic.ensureActiveModel()).as("the suite's model is active again").isEqualTo(before);
+        assertThat(logErrors()).isEmpty();
+    }
+
+    @Test
     void thePagesCarryAStrictContentSecurityPolicyAndApiAnswersAreNeverCached() throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.net.http.HttpResponse<String> page = http.send(java.net.http.HttpRequest.newBuilder(
