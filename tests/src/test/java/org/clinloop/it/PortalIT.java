@@ -451,7 +451,7 @@ class PortalIT {
 
         // The page's checks are not a formality: each refuses what was tampered with.
         @SuppressWarnings("unchecked")
-        List<Object> tampered = (List<Object>) ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript("""
+        List<List<String>> tampered = (List<List<String>>) ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
                 (async () => {
                   const get = async (p) => (await fetch(p, { headers: { Authorization: `Bearer ${await accessToken()}` } })).json();
@@ -472,12 +472,12 @@ class PortalIT {
                 """.formatted(sequence, sequence));
         assertThat(tampered).as("failed checks: untouched, actor changed, a path hash changed, another size, another time")
                 .hasSize(5);
-        assertThat((List<?>) tampered.get(0)).as("the entry as recorded").isEmpty();
-        assertThat((List<?>) tampered.get(1)).as("a changed actor").contains("Chain hash recomputed from the entry", "Leaf hash computed here");
-        assertThat((List<?>) tampered.get(2)).as("a changed path hash").hasSize(1).first().asString().startsWith("Inclusion proof");
-        assertThat((List<?>) tampered.get(3)).as("a head of another size").containsExactly(
+        assertThat(tampered.get(0)).as("the entry as recorded").isEmpty();
+        assertThat(tampered.get(1)).as("a changed actor").contains("Chain hash recomputed from the entry", "Leaf hash computed here");
+        assertThat(tampered.get(2)).as("a changed path hash").hasSize(1).first().asString().startsWith("Inclusion proof");
+        assertThat(tampered.get(3)).as("a head of another size").containsExactly(
                 "Root is the signed tree head’s", "Tree head signature (Ed25519) by the published key");
-        assertThat((List<?>) tampered.get(4)).as("a head of another time").containsExactly(
+        assertThat(tampered.get(4)).as("a head of another time").containsExactly(
                 "Tree head signature (Ed25519) by the published key");
         screenshot("portal-audit-entry.png");
 
