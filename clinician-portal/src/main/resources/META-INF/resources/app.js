@@ -403,6 +403,8 @@ async function showPatient(patientId) {
     el('td', {}, String(b.systolicFloor)),
     el('td', {}, b.autonomyEnabled ? `on (p ≥ ${b.minConfidence})` : 'off'))));
   if (history.length === 0) $('boundsRows').append(el('tr', {}, el('td', { colspan: 5 }, 'None signed.')));
+  planEditors(patientId, bounds || [...history].sort((a, b) => b.version - a.version)[0] || null, goal,
+    (bounds && bounds.protocol) || (regimen && regimen.protocol) || null);
 
   // Latest heart rate, steps and labs.
   const latest = (codes) => others.filter((o) => (o.code.coding || []).some((c) => codes.includes(c.code)))
@@ -556,6 +558,57 @@ function renderProposal(box, t, explained, bounds, ladder, reload) {
         el('button', { class: 'reject', type: 'button', onclick: () => decide('reject', { reason: reason.value, note: note.value || 'Rejected in the portal' }) },
           'Reject'))),
     result));
+}
+
+/**
+ * The bounds and goal editors of the patient page, filled with what is in force. Signing a bounds version
+ * is two calls (sign, then activate, each audited); the server's refusal is shown in its own words.
+ */
+function planEditors(patientId, bounds, goal, protocol) {
+  const enc = encodeURIComponent(patientId);
+  const fields = { bLowest: 'lowestStep', bHighest: 'highestStep', bMaxAuto: 'maxAutoSteps', bFloor: 'systolicFloor',
+    bConfidence: 'minConfidence', bMinDays: 'minDaysBetweenAutoChanges', bPer30: 'maxAutoChangesPer30Days' };
+  const start = bounds || { lowestStep: 0, highestStep: 0, maxAutoSteps: 0, systolicFloor: 110, minConfidence: 0.8,
+    minDaysBetweenAutoChanges: 14, maxAutoChangesPer30Days: 1, autonomyEnabled: false };
+  for (const [id, key] of Object.entries(fields)) $(id).value = start[key];
+  $('bAutonomy').checked = Boolean(start.autonomyEnabled);
+  $('boundsResult').replaceChildren();
+  $('boundsSign').disabled = !protocol;
+  if (!protocol) $('boundsResult').append(el('p', { class: 'hint' }, 'No regimen yet: bounds follow the protocol of a regimen.'));
+  $('boundsForm').onsubmit = async (event) => {
+    event.preventDefault();
+    const draft = { protocol, autonomyEnabled: $('bAutonomy').checked };
+    for (const [id, key] of Object.entries(fields)) draft[key] = Number($(id).value);
+    $('boundsSign').disabled = true;
+    $('boundsResult').replaceChildren(el('p', { class: 'hint' }, 'Signing…'));
+    try {
+      const signed = await api('POST', `/api/patients/${enc}/bounds`, draft);
+      await api('POST', `/api/patients/${enc}/bounds/${signed.version}/activate`);
+      await showPatient(patientId);
+      $('boundsEditor').open = true;
+      $('boundsResult').replaceChildren(el('p', { class: 'done', role: 'status' }, `Bounds v${signed.version} signed and active.`));
+    } catch (e) {
+      $('boundsResult').replaceChildren(el('p', { class: 'error', role: 'alert' }, `Refused: ${e.message}`));
+    } finally {
+      $('boundsSign').disabled = false;
+    }
+  };
+  $('gSystolic').value = goal.systolicTarget;
+  $('gDiastolic').value = goal.diastolicTarget;
+  $('goalResult').replaceChildren();
+  $('goalForm').onsubmit = async (event) => {
+    event.preventDefault();
+    try {
+      const set = await api('PUT', `/api/patients/${enc}/goal`,
+        { systolicTarget: Number($('gSystolic').value), diastolicTarget: Number($('gDiastolic').value) });
+      await showPatient(patientId);
+      $('goalEditor').open = true;
+      $('goalResult').replaceChildren(el('p', { class: 'done', role: 'status' },
+        `Goal set: below ${fmt.mmHg(set.systolicTarget, set.diastolicTarget)} mm[Hg].`));
+    } catch (e) {
+      $('goalResult').replaceChildren(el('p', { class: 'error', role: 'alert' }, `Refused: ${e.message}`));
+    }
+  };
 }
 
 /** The clinician's views, by the location's hash: #/panel, #/queue, #/alerts, #/patient/{id}. */

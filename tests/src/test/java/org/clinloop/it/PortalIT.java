@@ -494,6 +494,61 @@ class PortalIT {
     }
 
     @Test
+    void aClinicianSignsNewBoundsAndAGoalInThePatientPageAndSeesBoundsOutsideTheHardLimitsRefusedInTheRulesWords()
+            throws Exception {
+        String patient = namedPatient("Nakamura" + java.util.UUID.randomUUID().toString().substring(0, 4), "Yui", 1,
+                FhirJson.bounds(0, 3, 1, 100, 0.6, false));
+        // What the server says of a version beyond the protocol's ladder (asked once here, to compare the page's words).
+        ClinLoopClient.Reply refusedByApi = expect(api.post("/api/patients/" + patient + "/bounds",
+                clinic.clinician(Clinic.RIVERA), ClinLoopClient.JSON_TYPE, FhirJson.bounds(0, 12, 1, 100, 0.6, false).toString()), 422);
+        String words = refusedByApi.json().get("issue").get(0).get("diagnostics").asText();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        signIn(Clinic.RIVERA, Credentials.fromEnvironment().password(Clinic.RIVERA));
+        browser.get(api.baseUrl() + "/#/patient/" + patient);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("boundsRows"), "v1 (active)"));
+        browser.findElement(By.cssSelector("#boundsEditor summary")).click();
+        WebElement highest = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("bHighest")));
+        assertThat(highest.getAttribute("value")).as("filled with the active version").isEqualTo("3");
+
+        highest.clear();
+        highest.sendKeys("12");
+        browser.findElement(By.id("boundsSign")).click();
+        WebElement refused = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#boundsResult .error")));
+        assertThat(refused.getText()).isEqualTo("Refused: 422: " + words);
+
+        highest = browser.findElement(By.id("bHighest"));
+        highest.clear();
+        highest.sendKeys("2");
+        WebElement floor = browser.findElement(By.id("bFloor"));
+        floor.clear();
+        floor.sendKeys("105");
+        browser.findElement(By.id("boundsSign")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("boundsResult"), "signed and active."));
+        JsonNode active = expect(api.get("/api/patients/" + patient + "/bounds", clinic.clinician(Clinic.RIVERA)), 200).json();
+        assertThat(active.get("highestStep").asInt()).isEqualTo(2);
+        assertThat(active.get("systolicFloor").asDouble()).isEqualTo(105.0);
+        assertThat(browser.findElement(By.id("boundsResult")).getText())
+                .isEqualTo("Bounds v" + active.get("version").asInt() + " signed and active.");
+        assertThat(browser.findElement(By.cssSelector("#boundsRows tr.active")).getAttribute("data-version"))
+                .isEqualTo(active.get("version").asText());
+
+        browser.findElement(By.cssSelector("#goalEditor summary")).click();
+        WebElement systolic = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("gSystolic")));
+        systolic.clear();
+        systolic.sendKeys("125");
+        WebElement diastolic = browser.findElement(By.id("gDiastolic"));
+        diastolic.clear();
+        diastolic.sendKeys("75");
+        browser.findElement(By.id("goalSet")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("goalResult"), "Goal set: below 125/75 mm[Hg]."));
+        assertThat(browser.findElement(By.id("plan")).getText()).contains("Goal: below 125/75 mm[Hg]");
+        JsonNode goal = expect(api.get("/api/patients/" + patient + "/goal", clinic.clinician(Clinic.RIVERA)), 200).json();
+        assertThat(goal.get("systolicTarget").asDouble()).isEqualTo(125.0);
+        assertThat(logErrors()).isEmpty();
+        fullPageScreenshot("portal-bounds-editor.png");
+    }
+
+    @Test
     void aStewardTrainsACandidateSeesItsGatesPromotesItThroughTheSignOffDialogAndRollsBack() throws Exception {
         String before = clinic.ensureActiveModel();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
