@@ -220,7 +220,7 @@ async function loadPanel() {
   panelCache = await api('GET', '/api/panel');
   const count = (f) => panelCache.filter(f).length;
   document.querySelector("#clinicianNav a[href='#/queue']").textContent = `Queue (${count((p) => p.openTask)})`;
-  document.querySelector("#clinicianNav a[href='#/alerts']").textContent = `Alerts (${count((p) => p.openAlerts > 0)})`;
+  document.querySelector("#clinicianNav a[href='#/alerts']").textContent = `Alerts (${panelCache.reduce((n, p) => n + p.openAlerts, 0)})`;
   return panelCache;
 }
 
@@ -643,7 +643,65 @@ function clinicianWorkspace() {
     };
   });
   window.addEventListener('hashchange', route);
+  follow();
   return route();
+}
+
+// ---- live updates ------------------------------------------------------------------------------
+
+let workloadStamp = null;
+
+/** What waits, in the navigation and the tab's title; a change reloads a list view the user is not typing in. */
+function onWorkload(w) {
+  document.querySelector("#clinicianNav a[href='#/queue']").textContent = `Queue (${w.patientsWaiting})`;
+  document.querySelector("#clinicianNav a[href='#/alerts']").textContent = `Alerts (${w.openAlerts})`;
+  document.title = w.openAlerts > 0 ? `(${w.openAlerts}) ClinLoop` : 'ClinLoop';
+  document.body.dataset.workload = w.stamp;
+  const changed = workloadStamp !== null && workloadStamp !== w.stamp;
+  workloadStamp = w.stamp;
+  if (!changed) return;
+  const view = (location.hash.match(/^#\/([a-z]+)/) || [null, 'panel'])[1];
+  const typing = document.activeElement && ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement.tagName);
+  if (['panel', 'queue', 'alerts'].includes(view) && !typing) {
+    route();
+  } else {
+    $('status').className = 'notice';
+    $('status').replaceChildren('New proposals or alerts have arrived. ',
+      el('button', { type: 'button', onclick: () => route() }, 'Show them'));
+  }
+}
+
+/**
+ * Follows GET /api/live (server-sent events, read with fetch so that the token goes in a header, not
+ * the URL); reopens the stream with a fresh token when the server ends it, and after a failure.
+ */
+async function follow() {
+  const decoder = new TextDecoder();
+  while (document.body.dataset.session === 'active') {
+    try {
+      const response = await fetch('/api/live', { headers: { Authorization: `Bearer ${await accessToken()}`, Accept: 'text/event-stream' } });
+      if (!response.ok || !response.body) throw new Error(`live updates: ${response.status}`);
+      document.body.dataset.live = 'open';
+      const reader = response.body.getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const lines = buffer.slice(0, end).split('\n');
+          buffer = buffer.slice(end + 2);
+          const field = (name) => lines.filter((l) => l.startsWith(`${name}:`)).map((l) => l.slice(name.length + 1).replace(/^ /, ''));
+          const data = field('data').join('\n');
+          if ((field('event')[0] || 'message') === 'workload' && data) onWorkload(JSON.parse(data));
+        }
+      }
+    } catch (e) {
+      document.body.dataset.live = 'retrying';
+      await new Promise((resolve) => { setTimeout(resolve, 5000); });
+    }
+  }
 }
 
 async function showAdjustments() {

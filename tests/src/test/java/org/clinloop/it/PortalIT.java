@@ -549,6 +549,32 @@ class PortalIT {
     }
 
     @Test
+    void aNewAlertReachesAnOpenPortalWithoutAReloadAndTheTabCountsTheUnacknowledgedAlerts() throws Exception {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        org.openqa.selenium.JavascriptExecutor js = browser;
+        signIn(Clinic.RIVERA, Credentials.fromEnvironment().password(Clinic.RIVERA));
+        browser.findElement(By.cssSelector("#clinicianNav a[href='#/alerts']")).click();
+        wait.until(d -> js.executeScript("return document.body.dataset.workload") != null);
+        js.executeScript("window.clinloopSameDocument = true;"); // gone if the page were loaded again
+
+        String patient = namedPatient("Livingstone" + java.util.UUID.randomUUID().toString().substring(0, 4), "Lee", 1, null);
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1).minusSeconds(240), 192, 118), 201);
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1), 188, 122), 201);
+        String alertId = expect(api.get("/api/patients/" + patient + "/alerts", clinic.clinician(Clinic.RIVERA)), 200)
+                .json().get(0).get("id").asText();
+
+        WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("article[data-alert='" + alertId + "']")));
+        assertThat(card.getText()).contains("Lee Livingstone");
+        assertThat(js.executeScript("return window.clinloopSameDocument === true")).as("no reload").isEqualTo(true);
+        int open = expect(api.get("/api/alerts", clinic.clinician(Clinic.RIVERA)), 200).json().size();
+        wait.until(ExpectedConditions.titleIs("(" + open + ") ClinLoop"));
+        assertThat(browser.findElement(By.cssSelector("#clinicianNav a[href='#/alerts']")).getText())
+                .isEqualTo("Alerts (" + open + ")");
+        assertThat(logErrors()).isEmpty();
+    }
+
+    @Test
     void aStewardTrainsACandidateSeesItsGatesPromotesItThroughTheSignOffDialogAndRollsBack() throws Exception {
         String before = clinic.ensureActiveModel();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
