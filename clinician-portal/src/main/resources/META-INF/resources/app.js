@@ -453,8 +453,9 @@ async function showPatient(patientId) {
     return;
   }
   const taskPath = `/api/tasks/${encodeURIComponent(entry.openTask.id)}`;
-  const [task, explained] = await Promise.all([api('GET', taskPath), api('GET', `${taskPath}/explanation`)]);
-  renderProposal(box, task, explained, bounds, entry.doseLadder || [], () => route());
+  const [task, explained, options] = await Promise.all([api('GET', taskPath), api('GET', `${taskPath}/explanation`),
+    api('GET', `${taskPath}/steps`)]);
+  renderProposal(box, task, explained, options, entry.doseLadder || [], () => route());
 }
 
 /** The model's feature contributions and the rules that fired, as the decision recorded them. */
@@ -499,18 +500,21 @@ function explanation(x) {
   ];
 }
 
-function renderProposal(box, t, explained, bounds, ladder, reload) {
+function renderProposal(box, t, explained, options, ladder, reload) {
   const dose = (step) => (ladder[step] ? `step ${step}: ${ladder[step]}` : `step ${step}`);
   const result = el('p', { class: 'result', role: 'status' });
   const note = el('input', { type: 'text', id: 'decisionNote', placeholder: 'optional' });
   const reason = el('select', { id: 'rejectReason' }, ...REASONS.map((r) => el('option', { value: r }, r)));
-  // Steps offered for a modification: inside the active bounds (the protocol's ladder without
-  // any), not the current one; the server re-runs the rules and its refusal is shown as it says it.
-  const low = bounds ? bounds.lowestStep : 0;
-  const high = bounds ? bounds.highestStep : Math.max(ladder.length - 1, t.toStep);
-  const steps = [];
-  for (let s = low; s <= high; s++) if (s !== t.fromStep && s !== t.toStep) steps.push(s);
+  // Steps offered for a modification: those the server's re-check would deliver now (GET …/steps: the same
+  // rules, bounds and hard limits as the modification itself), but the proposed one (approve covers it).
+  // The others are listed with the rules' reasons; the server checks again when asked.
+  const steps = options.steps.filter((o) => o.allowed && !o.proposed).map((o) => o.step);
+  const notOffered = options.steps.filter((o) => !o.allowed && !o.current);
   const modifyTo = el('select', { id: 'modifyStep' }, ...steps.map((s) => el('option', { value: s }, dose(s))));
+  const refusedSteps = notOffered.length ? el('details', { class: 'not-offered' },
+    el('summary', {}, `Not offered: ${notOffered.map((o) => `step ${o.step}`).join(', ')}`),
+    el('ul', {}, ...notOffered.map((o) => el('li', { 'data-step': o.step }, `${dose(o.step)}: ${o.refusals.join('; ')}`))))
+    : null;
   const decide = async (action, body) => {
     try {
       const done = await api('POST', `/api/tasks/${encodeURIComponent(t.id)}/${action}`, body);
@@ -553,6 +557,7 @@ function renderProposal(box, t, explained, bounds, ladder, reload) {
         el('button', { class: 'modify', type: 'button', disabled: steps.length === 0 ? 'disabled' : null,
           onclick: () => decide('modify', { toStep: Number(modifyTo.value), note: note.value || 'Modified in the portal' }) },
         'Modify and approve')),
+      refusedSteps,
       el('div', { class: 'actions' },
         el('label', { for: 'rejectReason' }, 'Rejection reason'), reason,
         el('button', { class: 'reject', type: 'button', onclick: () => decide('reject', { reason: reason.value, note: note.value || 'Rejected in the portal' }) },

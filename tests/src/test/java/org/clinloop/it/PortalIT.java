@@ -259,15 +259,25 @@ class PortalIT {
         browser.get(api.baseUrl() + "/#/patient/" + modified);
         WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#proposalBody article[data-task='" + toModify.get("id").asText() + "']")));
-        // Offered: the bounds' steps 0-3 but the current one (1) and the proposed one (approve covers that).
+        // Offered: the steps the server's re-check would deliver (GET …/steps), but the proposed one.
         List<String> offered = card.findElements(By.cssSelector("#modifyStep option")).stream()
                 .map(o -> o.getAttribute("value")).toList();
+        JsonNode options = expect(api.get("/api/tasks/" + toModify.get("id").asText() + "/steps",
+                clinic.clinician(Clinic.RIVERA)), 200).json();
         List<String> expected = new java.util.ArrayList<>();
-        for (int s = 0; s <= 3; s++) {
-            if (s != 1 && s != toModify.get("toStep").asInt()) {
-                expected.add(String.valueOf(s));
+        List<String> refused = new java.util.ArrayList<>();
+        for (JsonNode o : options.get("steps")) {
+            if (o.get("allowed").asBoolean() && !o.get("proposed").asBoolean()) {
+                expected.add(o.get("step").asText());
+            } else if (!o.get("allowed").asBoolean() && !o.get("current").asBoolean()) {
+                refused.add(o.get("step").asText());
+                assertThat(o.get("refusals")).as("a refused step says why").isNotEmpty();
             }
         }
+        assertThat(expected).as("inside the bounds 0-3, not the current step 1").contains("2").doesNotContain("1");
+        assertThat(refused).as("beyond the bounds' highest step").contains("4");
+        assertThat(card.findElements(By.cssSelector("details.not-offered li[data-step]")).stream()
+                .map(li -> li.getAttribute("data-step")).toList()).isEqualTo(refused);
         assertThat(offered).isEqualTo(expected);
         // The bounds' history: the one version signed, active.
         browser.findElement(By.cssSelector("#boundsHistory summary")).click();
