@@ -393,7 +393,7 @@ async function showPatient(patientId) {
       : 'No signed bounds: every change needs your approval.'),
     el('li', {}, `Follow-up every ${followUp.intervalDays} days: ${followUp.reason}`),
     entry ? el('li', {}, `Autonomy ${entry.autonomyEarned ? 'earned' : 'not earned'}: ${entry.consecutiveApprovals} of `
-      + `${entry.requiredApprovals} proposals approved unmodified in a row`) : null);
+      + `${entry.requiredApprovals} proposals approved unmodified in a row`) : '');
 
   $('boundsRows').replaceChildren(...[...history].sort((a, b) => b.version - a.version).map((b) => el('tr',
     { 'data-version': b.version, class: bounds && bounds.version === b.version ? 'active' : null },

@@ -249,14 +249,14 @@ async function replay(proposal, box) {
   try {
     const r = await api('POST', `/api/decisions/${encodeURIComponent(proposal)}/replay`);
     const side = (m) => el('pre', { class: 'detail' }, JSON.stringify(m, null, 2));
-    box.replaceChildren(
+    box.replaceChildren(...[
       el('p', { class: r.matches ? 'done' : 'error', 'data-matches': String(r.matches) }, r.matches
         ? 'Replay matches: the same model output, tier, rules fired and alerts.'
         : `Replay differs in ${r.differences.length} place${r.differences.length === 1 ? '' : 's'}.`),
       r.differences.length ? el('ul', {}, ...r.differences.map((d) => el('li', {}, d))) : null,
       el('details', {}, el('summary', {}, 'Recorded and replayed'),
         el('div', { class: 'two' }, el('div', {}, el('h5', {}, 'Recorded'), side(r.recorded)),
-          el('div', {}, el('h5', {}, 'Replayed'), side(r.replayed)))));
+          el('div', {}, el('h5', {}, 'Replayed'), side(r.replayed))))].filter(Boolean));
   } catch (e) {
     box.replaceChildren();
     fail(box, e);

@@ -65,11 +65,11 @@ async function showDrift(version, box, days) {
   box.replaceChildren(el('p', { class: 'hint' }, 'Checking drift…'));
   try {
     const d = await api('GET', `/api/models/${encodeURIComponent(version.id)}/drift?days=${days}`);
-    box.replaceChildren(
+    box.replaceChildren(...[
       el('p', { class: d.status === 'OK' ? 'hint' : 'error' }, d.enoughData
         ? `Drift over ${days} days: ${d.status} (${d.currentSize} decisions against ${d.referenceSize} in training)${d.alertRaised ? '; a governance alert was raised' : ''}.`
         : `Not enough decisions in the last ${days} days to measure drift (${d.currentSize}).`),
-      d.enoughData ? driftChart(d) : null);
+      d.enoughData ? driftChart(d) : null].filter(Boolean));
   } catch (e) {
     box.replaceChildren();
     fail(box, e);

@@ -16,7 +16,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * service and the identity provider, and cannot be framed. Answers from the APIs are never cached.
  * Every answer says its type is not to be sniffed and sends no referrer.
  */
-@WebFilter(urlPatterns = "/*", filterName = "SecurityHeaders")
+@WebFilter(urlPatterns = "/*", filterName = "SecurityHeaders", asyncSupported = true)
 public class SecurityHeaders extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
