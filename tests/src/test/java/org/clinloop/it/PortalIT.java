@@ -642,16 +642,18 @@ class PortalIT {
 
     @Test
     void thePagesCarryAStrictContentSecurityPolicyAndApiAnswersAreNeverCached() throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30)).build();
         java.net.http.HttpResponse<String> page = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(api.baseUrl() + "/")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                java.net.URI.create(api.baseUrl() + "/")).timeout(Duration.ofSeconds(60)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString()
                 .contains("script-src 'self'", "frame-ancestors 'none'", "connect-src 'self' " + ItEnvironment.KEYCLOAK)
                 .doesNotContain("unsafe-inline", "unsafe-eval");
         assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(api.baseUrl() + "/api/audit/event-types"))
+                        java.net.URI.create(api.baseUrl() + "/api/audit/event-types")).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + clinic.compliance()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.headers().firstValue("Cache-Control")).contains("no-store");
