@@ -31,9 +31,9 @@ public interface ModelRegistry {
     ModelVersion shadow(String versionId, Actor steward);
 
     /**
-     * One call back to the previous ACTIVE version: the current one is RETIRED and the most
-     * recently retired version that had been ACTIVE is ACTIVE again. Needs a model steward and a
-     * reason; audited.
+     * One call back to the previous ACTIVE version: the current one is RETIRED and the version its
+     * activation replaced is ACTIVE again (a second rollback goes one further back; a version rolled
+     * back from is never returned to). Needs a model steward and a reason; audited.
      *
      * @throws PromotionRefusedException when there is no previous ACTIVE version to return to
      */

@@ -112,5 +112,14 @@ class ModelLifecycleIT {
         assertThat(refused.get("reasons").toString()).contains("found RETIRED");
         assertThat(refused.at("/gates/maxGroupRegression").asDouble()).isEqualTo(0.05);
         assertThat(refused.get("gateChecks").toString()).contains("group");
+
+        // A second promotion and rollback return to the version it replaced, never to one rolled back
+        // from (promoted's sign-off is newer than before's: ordering by it chose promoted).
+        expect(api.post("/api/models/" + shadow + "/activate", steward, ClinLoopClient.JSON_TYPE, "{}"), 200);
+        JsonNode again = expect(api.post("/api/models/rollback", steward, ClinLoopClient.JSON_TYPE,
+                "{\"reason\":\"shadow promoted for review only\"}"), 200).json();
+        assertThat(again.get("id").asText()).isEqualTo(before);
+        assertThat(expect(api.get("/api/models/" + promoted, steward), 200).json().get("status").asText())
+                .isEqualTo("RETIRED");
     }
 }

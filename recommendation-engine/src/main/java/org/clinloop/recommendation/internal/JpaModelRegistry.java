@@ -143,7 +143,7 @@ public class JpaModelRegistry implements ModelRegistry {
             active.retire();
             previous = active.id();
         }
-        row.activate(steward.id(), clock.instant());
+        row.activate(steward.id(), clock.instant(), previous);
         ModelVersion version = row.toVersion();
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("model", versionId);
@@ -212,19 +212,20 @@ public class JpaModelRegistry implements ModelRegistry {
         if (active.isEmpty()) {
             refusals.add("expected an ACTIVE version to roll back, found none");
         }
-        List<ModelVersionRow> previous = em.createQuery("select m from ModelVersionRow m where m.status = :s"
-                + " and m.activatedAt is not null order by m.activatedAt desc", ModelVersionRow.class)
-                .setParameter("s", ModelStatus.RETIRED).setMaxResults(1)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
-        if (previous.isEmpty()) {
-            refusals.add("expected a previously ACTIVE version to return to, found none");
+        // Exactly the version the current one replaced: a second rollback goes one further back, and a
+        // version that was rolled back from is never returned to.
+        ModelVersionRow previous = active.isEmpty() || active.get(0).replaced() == null ? null
+                : em.find(ModelVersionRow.class, active.get(0).replaced(), LockModeType.PESSIMISTIC_WRITE);
+        if (!active.isEmpty() && (previous == null || previous.status() != ModelStatus.RETIRED)) {
+            refusals.add("expected the RETIRED version that " + active.get(0).id() + " replaced, found "
+                    + (previous == null ? "none" : previous.id() + " " + previous.status()));
         }
         if (!refusals.isEmpty()) {
             throw new PromotionRefusedException(active.isEmpty() ? "(none)" : active.get(0).id(), refusals);
         }
         ModelVersionRow from = active.get(0);
         from.retire();
-        ModelVersionRow to = previous.get(0);
+        ModelVersionRow to = previous;
         to.reinstate();
         ModelVersion version = to.toVersion();
         audit.append(AuditEvent.of(AuditEventType.MODEL_ROLLED_BACK, steward, null, Map.of(

@@ -63,6 +63,10 @@ public class ModelVersionRow {
     @Column(name = "activated_at")
     private Instant activatedAt;
 
+    /** The version this one's activation retired, which a rollback from it returns to; null if none was active. */
+    @Column(name = "replaced", length = 64)
+    private String replaced;
+
     protected ModelVersionRow() {
     }
 
@@ -104,10 +108,15 @@ public class ModelVersionRow {
         return modelProto.clone();
     }
 
-    void activate(String steward, Instant at) {
+    void activate(String steward, Instant at, String replacing) {
         this.status = ModelStatus.ACTIVE;
         this.activatedBy = steward;
         this.activatedAt = at;
+        this.replaced = replacing;
+    }
+
+    String replaced() {
+        return replaced;
     }
 
     void retire() {
