@@ -211,7 +211,7 @@ public class ApprovalQueue {
      *
      * @throws BoundsRefusedException when the patient has no reading in 30 days to check against
      */
-    TierDecision evaluateStep(String patientId, int fromStep, int toStep, ProtocolLimits limits, Instant now) {
+    public TierDecision evaluateStep(String patientId, int fromStep, int toStep, ProtocolLimits limits, Instant now) {
         SafetyBounds bounds = store.activeBounds(patientId).orElseGet(() -> SafetyBounds.protocolDefault(patientId, limits));
         return rules.evaluate(new ProposedStep(fromStep, toStep, 1.0), bounds, limits, recheckContext(patientId, now));
     }

@@ -86,8 +86,8 @@ public class ProposalExplanations {
         return explain(task);
     }
 
-    /** The task's recorded explanation, for a caller already allowed to see it. */
-    Explained explain(ApprovalTask task) {
+    /** The task's recorded explanation, for a caller already allowed to see it (see {@link PointOfCare}). */
+    public Explained explain(ApprovalTask task) {
         String taskId = task.id();
         Optional<ProposalRecorded> proposal = RecordedDecisions.newest(audit, task.patientId(), ProposalRecorded.TYPE,
                 SEARCH_DEPTH, ProposalRecorded::fromEntry, p -> task.proposalId().equals(p.proposalId()));
