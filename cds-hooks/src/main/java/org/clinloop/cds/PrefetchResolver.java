@@ -74,7 +74,7 @@ final class PrefetchResolver {
                 missing.put(key, refused.get());
                 continue;
             }
-            URI url = URI.create(stripSlash(request.fhirServer().toString()) + "/" + query);
+            URI url = URI.create(stripSlash(request.fhirServer().toString()) + "/" + encoded(query));
             fetched.add(query);
             fetch(url, request.fhirAuthorization().accessToken(), key).ifPresentOrElse(r -> out.put(key, r),
                     () -> missing.put(key, "the EHR's FHIR server did not answer it"));
@@ -150,6 +150,24 @@ final class PrefetchResolver {
             throw new InvalidCdsRequestException("expected a FHIR R4 resource in " + where + ", found one that does not "
                     + "parse (" + e.getMessage() + ")");
         }
+    }
+
+    /** The query with each parameter's value percent-encoded (a token's {@code |} is not allowed in a URL). */
+    static String encoded(String query) {
+        int q = query.indexOf('?');
+        if (q < 0) {
+            return query;
+        }
+        StringBuilder out = new StringBuilder(query.substring(0, q + 1));
+        String[] params = query.substring(q + 1).split("&");
+        for (int i = 0; i < params.length; i++) {
+            String[] nv = params[i].split("=", 2);
+            out.append(i == 0 ? "" : "&").append(nv[0]);
+            if (nv.length == 2) {
+                out.append('=').append(nv[1].contains("%") ? nv[1] : URLEncoder.encode(nv[1], StandardCharsets.UTF_8));
+            }
+        }
+        return out.toString();
     }
 
     private static String stripSlash(String s) {

@@ -4,7 +4,6 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import jakarta.ws.rs.ext.Provider;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -20,8 +19,9 @@ import org.clinloop.cds.TokenRefusedException;
  * Every failure of a CDS call as a JSON error ({@code {"error": …, "message": …}}): a refused JWT
  * 401 (with {@code WWW-Authenticate}), a malformed call 400, an unknown service or card 404, a
  * proposal decided since 409, a database outage 503; only bugs are 500s, naming an incident.
+ * Registered by {@link CdsHooksApi} only (no {@code @Provider}: the {@code /api} application, which
+ * finds annotated providers in every jar, keeps its own error mapping).
  */
-@Provider
 public class CdsErrors implements ExceptionMapper<Throwable> {
 
     private static final Logger LOG = Logger.getLogger(CdsErrors.class.getName());

@@ -1,5 +1,6 @@
 package org.clinloop.cds.web;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -32,7 +33,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * CDS Hooks 2.0: discovery (public, as the specification allows), the service calls and their
  * feedback (each with the EHR's signed JWT in {@code Authorization}). Parses, verifies the JWT
- * against the exact service URL, and hands off to {@link CdsServices}.
+ * against the exact service URL, and hands off to {@link CdsServices}. The methods are
+ * {@code @PermitAll} for the container only (no Keycloak token here): each call and its feedback
+ * is refused 401 unless the EHR's JWT verifies ({@link CdsServices#authenticate}).
  */
 @Path("")
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,12 +62,14 @@ public class CdsServicesResource {
     }
 
     @GET
+    @PermitAll
     public Discovery discovery() {
         requireCdsPath();
         return new Discovery(services.discovery());
     }
 
     @POST
+    @PermitAll
     @Path("{id}")
     public Cards call(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                       String body) {
@@ -76,6 +81,7 @@ public class CdsServicesResource {
     }
 
     @POST
+    @PermitAll
     @Path("{id}/feedback")
     public Map<String, Integer> feedback(@PathParam("id") String id,
                                          @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
