@@ -153,16 +153,25 @@ public class PointOfCare {
         } catch (BoundsRefusedException e) {
             return OrderCheck.notChecked(from, toStep, String.join("; ", e.violations()));
         }
-        List<String> refusals = ApprovalQueue.modificationRefusals(check, toStep, limits);
+        return classify(check, limits);
+    }
+
+    /**
+     * The verdict on a clinician's step from the rules' decision on it: BLOCKED when a modification
+     * to it would be refused ({@link ApprovalQueue#modificationRefusals}), NEEDS_REVIEW when a rule
+     * other than those about automatic delivery would send it to a clinician, else WITHIN_BOUNDS.
+     */
+    static OrderCheck classify(TierDecision check, ProtocolLimits limits) {
+        List<String> refusals = ApprovalQueue.modificationRefusals(check, check.toStep(), limits);
         if (!refusals.isEmpty()) {
-            return new OrderCheck(OrderVerdict.BLOCKED, from, toStep, refusals, check.fired(), check.rulesVersion(),
-                    check.boundsVersion());
+            return new OrderCheck(OrderVerdict.BLOCKED, check.fromStep(), check.toStep(), refusals, check.fired(),
+                    check.rulesVersion(), check.boundsVersion());
         }
         List<String> review = check.fired().stream()
                 .filter(f -> f.verdict() == Tier.NEEDS_APPROVAL && !AUTOMATIC_DELIVERY_ONLY.contains(f.rule()))
                 .map(f -> f.rule() + ": " + f.reason()).toList();
-        return new OrderCheck(review.isEmpty() ? OrderVerdict.WITHIN_BOUNDS : OrderVerdict.NEEDS_REVIEW, from, toStep,
-                review, check.fired(), check.rulesVersion(), check.boundsVersion());
+        return new OrderCheck(review.isEmpty() ? OrderVerdict.WITHIN_BOUNDS : OrderVerdict.NEEDS_REVIEW,
+                check.fromStep(), check.toStep(), review, check.fired(), check.rulesVersion(), check.boundsVersion());
     }
 
     /** What the clinician in the EHR did with a proposal's card. */
