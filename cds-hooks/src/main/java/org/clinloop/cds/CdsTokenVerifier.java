@@ -71,30 +71,30 @@ public final class CdsTokenVerifier {
      */
     public CdsCaller verify(String authorization, String audience) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new TokenRefusedException("expected an Authorization: Bearer header with a JWT signed by the EHR, found "
+            throw new TokenRefusedException(TokenRefusedException.Reason.MISSING, "expected an Authorization: Bearer header with a JWT signed by the EHR, found "
                     + (authorization == null ? "none" : "another scheme"));
         }
         String token = authorization.substring(7).trim();
         if (token.length() > MAX_TOKEN) {
-            throw new TokenRefusedException("expected a JWT of at most " + MAX_TOKEN + " characters, found "
+            throw new TokenRefusedException(TokenRefusedException.Reason.MALFORMED, "expected a JWT of at most " + MAX_TOKEN + " characters, found "
                     + token.length());
         }
         JWT jwt;
         try {
             jwt = JWTParser.parse(token);
         } catch (ParseException e) {
-            throw new TokenRefusedException("expected a JWT in compact form, found one that cannot be read ("
+            throw new TokenRefusedException(TokenRefusedException.Reason.MALFORMED, "expected a JWT in compact form, found one that cannot be read ("
                     + e.getMessage() + ")");
         }
         if (jwt instanceof PlainJWT) {
-            throw new TokenRefusedException("expected a JWT signed with one of " + names() + ", found alg none (unsigned)");
+            throw new TokenRefusedException(TokenRefusedException.Reason.UNSIGNED, "expected a JWT signed with one of " + names() + ", found alg none (unsigned)");
         }
         if (!(jwt instanceof SignedJWT signed)) {
-            throw new TokenRefusedException("expected a signed JWT (JWS), found an encrypted one");
+            throw new TokenRefusedException(TokenRefusedException.Reason.ALGORITHM, "expected a signed JWT (JWS), found an encrypted one");
         }
         JWSHeader header = signed.getHeader();
         if (!ALGORITHMS.contains(header.getAlgorithm())) {
-            throw new TokenRefusedException("expected a JWT signed with one of " + names() + ", found alg "
+            throw new TokenRefusedException(TokenRefusedException.Reason.ALGORITHM, "expected a JWT signed with one of " + names() + ", found alg "
                     + header.getAlgorithm() + (JWSAlgorithm.Family.HMAC_SHA.contains(header.getAlgorithm())
                     ? " (symmetric algorithms are refused)" : ""));
         }
@@ -102,18 +102,18 @@ public final class CdsTokenVerifier {
         try {
             claims = signed.getJWTClaimsSet();
         } catch (ParseException e) {
-            throw new TokenRefusedException("expected a JSON claims set, found one that cannot be read");
+            throw new TokenRefusedException(TokenRefusedException.Reason.MALFORMED, "expected a JSON claims set, found one that cannot be read");
         }
         String issuer = claims.getIssuer();
         if (issuer == null) {
-            throw new TokenRefusedException("expected iss naming a registered EHR, found none");
+            throw new TokenRefusedException(TokenRefusedException.Reason.UNKNOWN_ISSUER, "expected iss naming a registered EHR, found none");
         }
-        EhrRegistration ehr = registry.apply(issuer).orElseThrow(() -> new TokenRefusedException(
+        EhrRegistration ehr = registry.apply(issuer).orElseThrow(() -> new TokenRefusedException(TokenRefusedException.Reason.UNKNOWN_ISSUER, 
                 "expected iss of a registered EHR, found " + clip(issuer)));
         URI keySet = ehr.jwks();
         if (header.getJWKURL() != null) {
             if (!ehr.allowsJku(header.getJWKURL())) {
-                throw new TokenRefusedException("expected jku on the allow-list of " + issuer + " " + ehr.jku()
+                throw new TokenRefusedException(TokenRefusedException.Reason.JKU, "expected jku on the allow-list of " + issuer + " " + ehr.jku()
                         + ", found " + clip(header.getJWKURL().toString()));
             }
             keySet = header.getJWKURL();
@@ -122,31 +122,31 @@ public final class CdsTokenVerifier {
 
         List<String> aud = claims.getAudience();
         if (aud == null || !aud.contains(audience)) {
-            throw new TokenRefusedException("expected aud " + audience + ", found " + (aud == null || aud.isEmpty()
+            throw new TokenRefusedException(TokenRefusedException.Reason.AUDIENCE, "expected aud " + audience + ", found " + (aud == null || aud.isEmpty()
                     ? "none" : clip(String.join(", ", aud))));
         }
         Instant now = clock.instant();
         if (claims.getExpirationTime() == null) {
-            throw new TokenRefusedException("expected exp, found none");
+            throw new TokenRefusedException(TokenRefusedException.Reason.CLAIMS, "expected exp, found none");
         }
         Instant exp = claims.getExpirationTime().toInstant();
         if (!now.isBefore(exp.plus(SKEW))) {
-            throw new TokenRefusedException("expected a JWT that has not expired, found exp " + exp + " (now " + now + ")");
+            throw new TokenRefusedException(TokenRefusedException.Reason.EXPIRED, "expected a JWT that has not expired, found exp " + exp + " (now " + now + ")");
         }
         if (exp.isAfter(now.plus(MAX_LIFETIME).plus(SKEW))) {
-            throw new TokenRefusedException("expected exp at most " + MAX_LIFETIME.toMinutes() + " minutes ahead, found "
+            throw new TokenRefusedException(TokenRefusedException.Reason.CLAIMS, "expected exp at most " + MAX_LIFETIME.toMinutes() + " minutes ahead, found "
                     + exp);
         }
         if (claims.getIssueTime() != null && claims.getIssueTime().toInstant().isAfter(now.plus(SKEW))) {
-            throw new TokenRefusedException("expected iat not in the future, found " + claims.getIssueTime().toInstant());
+            throw new TokenRefusedException(TokenRefusedException.Reason.CLAIMS, "expected iat not in the future, found " + claims.getIssueTime().toInstant());
         }
         String jti = claims.getJWTID();
         if (jti == null || jti.isBlank() || jti.length() > 200) {
-            throw new TokenRefusedException("expected a jti of 1 to 200 characters, found "
+            throw new TokenRefusedException(TokenRefusedException.Reason.CLAIMS, "expected a jti of 1 to 200 characters, found "
                     + (jti == null ? "none" : jti.length() + " characters"));
         }
         if (!ledger.firstUse(issuer, jti, exp.plus(SKEW))) {
-            throw new TokenRefusedException("expected a jti not used before, found " + clip(jti) + " replayed");
+            throw new TokenRefusedException(TokenRefusedException.Reason.REPLAYED, "expected a jti not used before, found " + clip(jti) + " replayed");
         }
         return new CdsCaller(ehr, jti, exp);
     }
@@ -157,7 +157,7 @@ public final class CdsTokenVerifier {
             candidates = candidates(keys.keys(keySet, true), header);
         }
         if (candidates.isEmpty()) {
-            throw new TokenRefusedException("expected a key " + (header.getKeyID() == null ? "" : "with kid "
+            throw new TokenRefusedException(TokenRefusedException.Reason.SIGNATURE, "expected a key " + (header.getKeyID() == null ? "" : "with kid "
                     + clip(header.getKeyID()) + " ") + "for " + header.getAlgorithm() + " in " + keySet + ", found none");
         }
         for (JWK key : candidates) {
@@ -171,7 +171,7 @@ public final class CdsTokenVerifier {
                 // Not this key: try the next; none → refused below.
             }
         }
-        throw new TokenRefusedException("expected a signature by a key of " + keySet + ", found one that does not verify");
+        throw new TokenRefusedException(TokenRefusedException.Reason.SIGNATURE, "expected a signature by a key of " + keySet + ", found one that does not verify");
     }
 
     private static List<JWK> candidates(JWKSet set, JWSHeader header) {

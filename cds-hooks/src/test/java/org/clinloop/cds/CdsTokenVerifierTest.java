@@ -58,7 +58,7 @@ class CdsTokenVerifierTest {
                 fetched.add(url);
                 JWKSet set = published.get(url);
                 if (set == null) {
-                    throw new TokenRefusedException("no key set at " + url);
+                    throw new TokenRefusedException(TokenRefusedException.Reason.KEYS, "no key set at " + url);
                 }
                 return set;
             },

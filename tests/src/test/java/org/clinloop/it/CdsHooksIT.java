@@ -424,6 +424,22 @@ class CdsHooksIT {
         assertRefused(post(path, once, call), "replayed");
         assertRefused(post(path + "/feedback", signed(claims(aud).expirationTime(
                 Date.from(Instant.now().minusSeconds(120))).build()), JSON.createObjectNode()), "has not expired");
+
+        // Counted with the failed sign-ins, under the check's own reason.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    JsonNode entries = expect(api.get("/api/audit/entries?type=SIGN_IN_FAILED&actor=system:sign-in-guard"
+                            + "&limit=1000", clinic.compliance()), 200).json();
+                    List<String> reasons = new ArrayList<>();
+                    for (JsonNode e : entries) {
+                        JsonNode d = JSON.readTree(e.get("detailJson").asText());
+                        if (d.get("firstRequest").asText().startsWith("POST /cds-services/")) {
+                            reasons.add(d.get("reason").asText());
+                        }
+                    }
+                    assertThat(reasons).contains("cds-replayed-jti", "cds-unsigned-token", "cds-algorithm-refused",
+                            "cds-wrong-audience", "cds-unknown-issuer", "cds-expired-token", "cds-missing-token");
+                });
     }
 
     private static void assertRefused(Reply reply, String message) {

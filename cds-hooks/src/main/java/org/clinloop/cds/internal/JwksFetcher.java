@@ -55,22 +55,22 @@ public class JwksFetcher implements KeySource {
             try (InputStream in = r.body()) {
                 byte[] body = in.readNBytes(MAX_BYTES + 1);
                 if (r.statusCode() != 200) {
-                    throw new TokenRefusedException("expected the key set at " + url + " to answer 200, found "
+                    throw new TokenRefusedException(TokenRefusedException.Reason.KEYS, "expected the key set at " + url + " to answer 200, found "
                             + r.statusCode());
                 }
                 if (body.length > MAX_BYTES) {
-                    throw new TokenRefusedException("expected a key set of at most " + MAX_BYTES + " bytes at " + url
+                    throw new TokenRefusedException(TokenRefusedException.Reason.KEYS, "expected a key set of at most " + MAX_BYTES + " bytes at " + url
                             + ", found more");
                 }
                 return JWKSet.parse(new String(body, StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
-            throw new TokenRefusedException("expected the key set at " + url + " to be reachable, found " + e);
+            throw new TokenRefusedException(TokenRefusedException.Reason.KEYS, "expected the key set at " + url + " to be reachable, found " + e);
         } catch (ParseException e) {
-            throw new TokenRefusedException("expected a JWK set at " + url + ", found one that cannot be read");
+            throw new TokenRefusedException(TokenRefusedException.Reason.KEYS, "expected a JWK set at " + url + ", found one that cannot be read");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TokenRefusedException("interrupted while fetching the key set at " + url);
+            throw new TokenRefusedException(TokenRefusedException.Reason.KEYS, "interrupted while fetching the key set at " + url);
         }
     }
 }

@@ -6,6 +6,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
@@ -28,6 +29,8 @@ import org.clinloop.cds.CdsRequest;
 import org.clinloop.cds.CdsServiceDescription;
 import org.clinloop.cds.CdsServices;
 import org.clinloop.cds.InvalidCdsRequestException;
+import org.clinloop.cds.TokenRefusedException;
+import org.clinloop.audit.web.FailedSignIns;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -52,8 +55,12 @@ public class CdsServicesResource {
     @Inject
     @ConfigProperty(name = "clinloop.cds.portal-url")
     Optional<String> portalUrl;
+    @Inject
+    FailedSignIns signIns;
     @Context
     UriInfo uri;
+    @Context
+    HttpServletRequest http;
 
     public record Discovery(List<CdsServiceDescription> services) {
     }
@@ -75,7 +82,7 @@ public class CdsServicesResource {
                       String body) {
         requireCdsPath();
         requireService(id);
-        CdsCaller caller = services.authenticate(authorization, serviceUrl(id));
+        CdsCaller caller = authenticate(authorization, id, "POST /cds-services/" + id);
         CdsRequest request = CdsRequest.from(json(body));
         return new Cards(services.call(id, request, caller, patientPage()));
     }
@@ -87,8 +94,18 @@ public class CdsServicesResource {
                                          @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
         requireCdsPath();
         requireService(id);
-        CdsCaller caller = services.authenticate(authorization, serviceUrl(id));
+        CdsCaller caller = authenticate(authorization, id, "POST /cds-services/" + id + "/feedback");
         return Map.of("recorded", services.feedback(id, json(body), caller));
+    }
+
+    /** The verified EHR; a refused JWT is counted with the failed sign-ins ({@code SIGN_IN_FAILED}, reason {@code cds-…}). */
+    private CdsCaller authenticate(String authorization, String id, String request) {
+        try {
+            return services.authenticate(authorization, serviceUrl(id));
+        } catch (TokenRefusedException e) {
+            signIns.refusedByCheck(e.reason().word(), http.getRemoteAddr(), request);
+            throw e;
+        }
     }
 
     /** The exact URL an EHR's JWT must name as {@code aud}: the configured base, else as this request reached us. */
