@@ -20,7 +20,8 @@ import org.clinloop.cds.TokenRefusedException;
 /**
  * EHR key sets fetched over HTTP(S) (only from URLs the registry allowed), kept five minutes; a
  * refresh for an unknown key id is honoured at most once every ten seconds per URL, so a stream of
- * made-up key ids does not become a stream of fetches. No redirects, 5 s, 64 KiB at most.
+ * made-up key ids does not become a stream of fetches. No redirects, 5 s, 64 KiB at most; at most
+ * {@value #MAX_CACHED} sets are kept.
  */
 @ApplicationScoped
 public class JwksFetcher implements KeySource {
@@ -28,6 +29,8 @@ public class JwksFetcher implements KeySource {
     static final Duration KEEP = Duration.ofMinutes(5);
     static final Duration MIN_REFRESH = Duration.ofSeconds(10);
     static final int MAX_BYTES = 64 * 1024;
+    /** Key sets kept at once (a jku may name any URL under an allowed prefix). */
+    static final int MAX_CACHED = 64;
 
     private record Cached(JWKSet keys, Instant fetchedAt) {
     }
@@ -44,6 +47,9 @@ public class JwksFetcher implements KeySource {
             return c.keys();
         }
         JWKSet fetched = fetch(url);
+        if (cache.size() >= MAX_CACHED) {
+            cache.clear();
+        }
         cache.put(url, new Cached(fetched, now));
         return fetched;
     }
