@@ -220,7 +220,7 @@ async function loadPanel() {
   panelCache = await api('GET', '/api/panel');
   const count = (f) => panelCache.filter(f).length;
   document.querySelector("#clinicianNav a[href='#/queue']").textContent = `Queue (${count((p) => p.openTask)})`;
-  document.querySelector("#clinicianNav a[href='#/alerts']").textContent = `Alerts (${count((p) => p.openAlerts > 0)})`;
+  document.querySelector("#clinicianNav a[href='#/alerts']").textContent = `Alerts (${panelCache.reduce((n, p) => n + p.openAlerts, 0)})`;
   return panelCache;
 }
 
@@ -393,7 +393,7 @@ async function showPatient(patientId) {
       : 'No signed bounds: every change needs your approval.'),
     el('li', {}, `Follow-up every ${followUp.intervalDays} days: ${followUp.reason}`),
     entry ? el('li', {}, `Autonomy ${entry.autonomyEarned ? 'earned' : 'not earned'}: ${entry.consecutiveApprovals} of `
-      + `${entry.requiredApprovals} proposals approved unmodified in a row`) : null);
+      + `${entry.requiredApprovals} proposals approved unmodified in a row`) : '');
 
   $('boundsRows').replaceChildren(...[...history].sort((a, b) => b.version - a.version).map((b) => el('tr',
     { 'data-version': b.version, class: bounds && bounds.version === b.version ? 'active' : null },
@@ -403,6 +403,8 @@ async function showPatient(patientId) {
     el('td', {}, String(b.systolicFloor)),
     el('td', {}, b.autonomyEnabled ? `on (p ≥ ${b.minConfidence})` : 'off'))));
   if (history.length === 0) $('boundsRows').append(el('tr', {}, el('td', { colspan: 5 }, 'None signed.')));
+  planEditors(patientId, bounds || [...history].sort((a, b) => b.version - a.version)[0] || null, goal,
+    (bounds && bounds.protocol) || (regimen && regimen.protocol) || null);
 
   // Latest heart rate, steps and labs.
   const latest = (codes) => others.filter((o) => (o.code.coding || []).some((c) => codes.includes(c.code)))
@@ -451,8 +453,9 @@ async function showPatient(patientId) {
     return;
   }
   const taskPath = `/api/tasks/${encodeURIComponent(entry.openTask.id)}`;
-  const [task, explained] = await Promise.all([api('GET', taskPath), api('GET', `${taskPath}/explanation`)]);
-  renderProposal(box, task, explained, bounds, entry.doseLadder || [], () => route());
+  const [task, explained, options] = await Promise.all([api('GET', taskPath), api('GET', `${taskPath}/explanation`),
+    api('GET', `${taskPath}/steps`)]);
+  renderProposal(box, task, explained, options, entry.doseLadder || [], () => route());
 }
 
 /** The model's feature contributions and the rules that fired, as the decision recorded them. */
@@ -497,18 +500,21 @@ function explanation(x) {
   ];
 }
 
-function renderProposal(box, t, explained, bounds, ladder, reload) {
+function renderProposal(box, t, explained, options, ladder, reload) {
   const dose = (step) => (ladder[step] ? `step ${step}: ${ladder[step]}` : `step ${step}`);
   const result = el('p', { class: 'result', role: 'status' });
   const note = el('input', { type: 'text', id: 'decisionNote', placeholder: 'optional' });
   const reason = el('select', { id: 'rejectReason' }, ...REASONS.map((r) => el('option', { value: r }, r)));
-  // Steps offered for a modification: inside the active bounds (the protocol's ladder without
-  // any), not the current one; the server re-runs the rules and its refusal is shown as it says it.
-  const low = bounds ? bounds.lowestStep : 0;
-  const high = bounds ? bounds.highestStep : Math.max(ladder.length - 1, t.toStep);
-  const steps = [];
-  for (let s = low; s <= high; s++) if (s !== t.fromStep && s !== t.toStep) steps.push(s);
+  // Steps offered for a modification: those the server's re-check would deliver now (GET …/steps: the same
+  // rules, bounds and hard limits as the modification itself), but the proposed one (approve covers it).
+  // The others are listed with the rules' reasons; the server checks again when asked.
+  const steps = options.steps.filter((o) => o.allowed && !o.proposed).map((o) => o.step);
+  const notOffered = options.steps.filter((o) => !o.allowed && !o.current);
   const modifyTo = el('select', { id: 'modifyStep' }, ...steps.map((s) => el('option', { value: s }, dose(s))));
+  const refusedSteps = notOffered.length ? el('details', { class: 'not-offered' },
+    el('summary', {}, `Not offered: ${notOffered.map((o) => `step ${o.step}`).join(', ')}`),
+    el('ul', {}, ...notOffered.map((o) => el('li', { 'data-step': o.step }, `${dose(o.step)}: ${o.refusals.join('; ')}`))))
+    : null;
   const decide = async (action, body) => {
     try {
       const done = await api('POST', `/api/tasks/${encodeURIComponent(t.id)}/${action}`, body);
@@ -551,11 +557,63 @@ function renderProposal(box, t, explained, bounds, ladder, reload) {
         el('button', { class: 'modify', type: 'button', disabled: steps.length === 0 ? 'disabled' : null,
           onclick: () => decide('modify', { toStep: Number(modifyTo.value), note: note.value || 'Modified in the portal' }) },
         'Modify and approve')),
+      refusedSteps,
       el('div', { class: 'actions' },
         el('label', { for: 'rejectReason' }, 'Rejection reason'), reason,
         el('button', { class: 'reject', type: 'button', onclick: () => decide('reject', { reason: reason.value, note: note.value || 'Rejected in the portal' }) },
           'Reject'))),
     result));
+}
+
+/**
+ * The bounds and goal editors of the patient page, filled with what is in force. Signing a bounds version
+ * is two calls (sign, then activate, each audited); the server's refusal is shown in its own words.
+ */
+function planEditors(patientId, bounds, goal, protocol) {
+  const enc = encodeURIComponent(patientId);
+  const fields = { bLowest: 'lowestStep', bHighest: 'highestStep', bMaxAuto: 'maxAutoSteps', bFloor: 'systolicFloor',
+    bConfidence: 'minConfidence', bMinDays: 'minDaysBetweenAutoChanges', bPer30: 'maxAutoChangesPer30Days' };
+  const start = bounds || { lowestStep: 0, highestStep: 0, maxAutoSteps: 0, systolicFloor: 110, minConfidence: 0.8,
+    minDaysBetweenAutoChanges: 14, maxAutoChangesPer30Days: 1, autonomyEnabled: false };
+  for (const [id, key] of Object.entries(fields)) $(id).value = start[key];
+  $('bAutonomy').checked = Boolean(start.autonomyEnabled);
+  $('boundsResult').replaceChildren();
+  $('boundsSign').disabled = !protocol;
+  if (!protocol) $('boundsResult').append(el('p', { class: 'hint' }, 'No regimen yet: bounds follow the protocol of a regimen.'));
+  $('boundsForm').onsubmit = async (event) => {
+    event.preventDefault();
+    const draft = { protocol, autonomyEnabled: $('bAutonomy').checked };
+    for (const [id, key] of Object.entries(fields)) draft[key] = Number($(id).value);
+    $('boundsSign').disabled = true;
+    $('boundsResult').replaceChildren(el('p', { class: 'hint' }, 'Signing…'));
+    try {
+      const signed = await api('POST', `/api/patients/${enc}/bounds`, draft);
+      await api('POST', `/api/patients/${enc}/bounds/${signed.version}/activate`);
+      await showPatient(patientId);
+      $('boundsEditor').open = true;
+      $('boundsResult').replaceChildren(el('p', { class: 'done', role: 'status' }, `Bounds v${signed.version} signed and active.`));
+    } catch (e) {
+      $('boundsResult').replaceChildren(el('p', { class: 'error', role: 'alert' }, `Refused: ${e.message}`));
+    } finally {
+      $('boundsSign').disabled = false;
+    }
+  };
+  $('gSystolic').value = goal.systolicTarget;
+  $('gDiastolic').value = goal.diastolicTarget;
+  $('goalResult').replaceChildren();
+  $('goalForm').onsubmit = async (event) => {
+    event.preventDefault();
+    try {
+      const set = await api('PUT', `/api/patients/${enc}/goal`,
+        { systolicTarget: Number($('gSystolic').value), diastolicTarget: Number($('gDiastolic').value) });
+      await showPatient(patientId);
+      $('goalEditor').open = true;
+      $('goalResult').replaceChildren(el('p', { class: 'done', role: 'status' },
+        `Goal set: below ${fmt.mmHg(set.systolicTarget, set.diastolicTarget)} mm[Hg].`));
+    } catch (e) {
+      $('goalResult').replaceChildren(el('p', { class: 'error', role: 'alert' }, `Refused: ${e.message}`));
+    }
+  };
 }
 
 /** The clinician's views, by the location's hash: #/panel, #/queue, #/alerts, #/patient/{id}. */
@@ -590,7 +648,65 @@ function clinicianWorkspace() {
     };
   });
   window.addEventListener('hashchange', route);
+  follow();
   return route();
+}
+
+// ---- live updates ------------------------------------------------------------------------------
+
+let workloadStamp = null;
+
+/** What waits, in the navigation and the tab's title; a change reloads a list view the user is not typing in. */
+function onWorkload(w) {
+  document.querySelector("#clinicianNav a[href='#/queue']").textContent = `Queue (${w.patientsWaiting})`;
+  document.querySelector("#clinicianNav a[href='#/alerts']").textContent = `Alerts (${w.openAlerts})`;
+  document.title = w.openAlerts > 0 ? `(${w.openAlerts}) ClinLoop` : 'ClinLoop';
+  document.body.dataset.workload = w.stamp;
+  const changed = workloadStamp !== null && workloadStamp !== w.stamp;
+  workloadStamp = w.stamp;
+  if (!changed) return;
+  const view = (location.hash.match(/^#\/([a-z]+)/) || [null, 'panel'])[1];
+  const typing = document.activeElement && ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement.tagName);
+  if (['panel', 'queue', 'alerts'].includes(view) && !typing) {
+    route();
+  } else {
+    $('status').className = 'notice';
+    $('status').replaceChildren('New proposals or alerts have arrived. ',
+      el('button', { type: 'button', onclick: () => route() }, 'Show them'));
+  }
+}
+
+/**
+ * Follows GET /api/live (server-sent events, read with fetch so that the token goes in a header, not
+ * the URL); reopens the stream with a fresh token when the server ends it, and after a failure.
+ */
+async function follow() {
+  const decoder = new TextDecoder();
+  while (document.body.dataset.session === 'active') {
+    try {
+      const response = await fetch('/api/live', { headers: { Authorization: `Bearer ${await accessToken()}`, Accept: 'text/event-stream' } });
+      if (!response.ok || !response.body) throw new Error(`live updates: ${response.status}`);
+      document.body.dataset.live = 'open';
+      const reader = response.body.getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const lines = buffer.slice(0, end).split('\n');
+          buffer = buffer.slice(end + 2);
+          const field = (name) => lines.filter((l) => l.startsWith(`${name}:`)).map((l) => l.slice(name.length + 1).replace(/^ /, ''));
+          const data = field('data').join('\n');
+          if ((field('event')[0] || 'message') === 'workload' && data) onWorkload(JSON.parse(data));
+        }
+      }
+    } catch (e) {
+      document.body.dataset.live = 'retrying';
+      await new Promise((resolve) => { setTimeout(resolve, 5000); });
+    }
+  }
 }
 
 async function showAdjustments() {
@@ -610,16 +726,6 @@ async function showAdjustments() {
       el('p', {}, `From step ${a.fromStep} to ${a.toStep} · ${a.route === 'AUTO' ? 'within the bounds your clinician set' : `approved by ${a.approvedBy}`}`),
       el('div', { class: 'actions' }, ack)));
   }
-}
-
-async function showAudit() {
-  $('audit').hidden = false;
-  $('verify').onclick = async () => {
-    const v = await api('GET', '/api/audit/verify');
-    $('verification').textContent = v.intact
-      ? `Intact: ${v.entriesChecked} entries, head ${v.headHash}`
-      : `BROKEN at entry ${v.firstBroken}: ${v.reason}`;
-  };
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -689,17 +795,6 @@ async function showFairness() {
   if (latest) load(await api('GET', `/api/fairness/reports/${latest.id}`));
 }
 
-async function showModels() {
-  $('models').hidden = false;
-  const box = $('versions');
-  box.replaceChildren();
-  for (const m of await api('GET', '/api/models')) {
-    box.append(el('article', { class: 'card' },
-      el('h3', {}, `${m.id} · ${m.status}`),
-      el('p', {}, `${m.algorithm}; accuracy ${m.metrics.accuracy?.toFixed(3)}, macro-F1 ${m.metrics.macro_f1?.toFixed(3)}; provenance ${m.provenanceHash.slice(0, 16)}…`)));
-  }
-}
-
 async function main() {
   config = await (await fetch('/portal/config.json')).json();
   $('signin').onclick = signIn;
@@ -734,7 +829,7 @@ async function main() {
   if (roles.includes('patient')) await showAdjustments();
   if (roles.includes('compliance-officer')) await showAudit();
   if (roles.includes('compliance-officer')) await showFairness();
-  if (roles.includes('model-steward') || roles.includes('compliance-officer')) await showModels();
+  if (roles.includes('model-steward') || roles.includes('compliance-officer')) await showModels(roles);
 }
 
 main().catch((e) => {

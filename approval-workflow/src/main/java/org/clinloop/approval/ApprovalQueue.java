@@ -181,6 +181,67 @@ public class ApprovalQueue {
     }
 
     /**
+     * A dose step a clinician could choose instead of the proposal, and whether {@link #modify}
+     * would deliver it now.
+     *
+     * @param step      the ladder step
+     * @param dose      its dose, as the ladder describes it
+     * @param current   the patient's step now (choosing it is a hold: approve as proposed or reject)
+     * @param proposed  the step the proposal named
+     * @param allowed   true when a modification to it would pass the same re-check as {@link #modify}
+     * @param refusals  why not: every rule that would block it, in the rule's words
+     */
+    public record StepOption(int step, String dose, boolean current, boolean proposed, boolean allowed,
+                             List<String> refusals) {
+
+        public StepOption {
+            refusals = List.copyOf(refusals);
+        }
+    }
+
+    /** A task's ladder, each step re-checked (the patient is named, so reading it is recorded as a read of their data). */
+    public record StepOptions(String taskId, String patientId, int fromStep, int proposedStep, List<StepOption> steps)
+            implements org.clinloop.audit.PatientData {
+
+        public StepOptions {
+            steps = List.copyOf(steps);
+        }
+    }
+
+    /**
+     * Every step of the protocol's ladder, each re-checked as {@link #modify} would re-check it
+     * (the same rules, bounds, hard limits and today's context), so that a clinician is offered only
+     * what would be delivered. Reads only; {@link #modify} checks again when asked.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public StepOptions stepOptions(String taskId, Actor clinician) {
+        String notFound = "No task " + taskId + ".";
+        String patientId = store.taskPatient(taskId).orElseThrow(() -> new UnknownResourceException(notFound));
+        UnknownResourceException.unlessReadable(patientId,
+                () -> Roles.requireClinicianFor(clinician, patientId, careTeam), notFound);
+        ApprovalTask task = store.task(taskId).orElseThrow(() -> new UnknownResourceException(notFound));
+        if (task.status() != TaskStatus.REQUESTED) {
+            throw new TaskConflictException("Task " + taskId + " is " + task.status() + ": no step can be chosen for it.", task);
+        }
+        Regimen regimen = store.regimen(patientId)
+                .orElseThrow(() -> new TaskConflictException("Patient " + patientId + " has no regimen.", task));
+        ProtocolLimits limits = Protocols.require(regimen.protocol());
+        Instant now = clock.instant();
+        SafetyBounds bounds = store.activeBounds(patientId).orElseGet(() -> SafetyBounds.protocolDefault(patientId, limits));
+        DecisionContext context = recheckContext(patientId, now);
+        List<StepOption> options = new java.util.ArrayList<>();
+        for (int step = 0; step <= limits.ladder().highestStep(); step++) {
+            boolean current = step == regimen.doseStep();
+            List<String> refusals = current ? List.of("the current step: approve a hold as proposed, or reject")
+                    : modificationRefusals(rules.evaluate(new ProposedStep(task.fromStep(), step, 1.0), bounds, limits,
+                    context), step, limits);
+            options.add(new StepOption(step, limits.ladder().describe(step), current, step == task.toStep(),
+                    !current && regimen.doseStep() == task.fromStep() && refusals.isEmpty(), refusals));
+        }
+        return new StepOptions(taskId, patientId, task.fromStep(), task.toStep(), options);
+    }
+
+    /**
      * Why a clinician's chosen step may not be delivered, from the rules' re-check of it: every
      * rule that BLOCKED it, and the hard limits whatever the rules said. Empty when allowed.
      */

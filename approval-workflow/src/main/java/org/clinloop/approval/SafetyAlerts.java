@@ -25,14 +25,18 @@ public class SafetyAlerts {
     @Inject
     Clock clock;
 
-    /** Open alerts of the clinician's panel, high severity and escalated first. */
+    /**
+     * Open alerts of the clinician's panel, high severity and escalated first: every open alert of
+     * every patient on it (one query for the panel, one for its alerts), however many others exist.
+     */
     @Transactional(Transactional.TxType.SUPPORTS)
     public java.util.List<SafetyAlert> openForClinician(Actor clinician) {
         if (!clinician.hasRole(Roles.CLINICIAN) || clinician.practitionerId() == null) {
             throw new AccessRefusedException("Expected a clinician with a practitioner id, found " + clinician.id() + ".");
         }
-        return store.openAlerts(1000).stream()
-                .filter(a -> careTeam.isOnPanel(clinician.practitionerId(), a.patientId()))
+        java.util.List<String> panel = careTeam.panelOf(clinician.practitionerId(), Panel.MAX_PATIENTS).stream()
+                .map(CareTeam.Member::patientId).toList();
+        return store.openAlertsOf(panel).stream()
                 .sorted(java.util.Comparator.comparing((SafetyAlert a) -> !"high".equals(a.severity()))
                         .thenComparing(a -> a.escalatedAt() == null)
                         .thenComparing(SafetyAlert::createdAt, java.util.Comparator.reverseOrder()))

@@ -197,6 +197,11 @@ class DecisionReplayTest {
             }
 
             @Override
+            public Optional<GateReport> gates(String id) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
             public List<ModelVersion> versions() {
                 throw new UnsupportedOperationException();
             }

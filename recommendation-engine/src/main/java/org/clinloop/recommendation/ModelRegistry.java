@@ -47,6 +47,31 @@ public interface ModelRegistry {
 
     Optional<ModelVersion> find(String versionId);
 
+    /**
+     * What {@link #activate} would check, without activating or recording anything: every
+     * promotion gate of {@code versionId} against the version now ACTIVE (if any). Empty when
+     * there is no such version.
+     */
+    Optional<GateReport> gates(String versionId);
+
+    /**
+     * A version's promotion gates as activation would weigh them today.
+     *
+     * @param model        the version checked
+     * @param comparedWith the ACTIVE version its per-group regressions are measured against, or null
+     * @param checks       every gate, passed or not
+     */
+    record GateReport(String model, String comparedWith, List<PromotionGates.Check> checks) {
+
+        public GateReport {
+            checks = List.copyOf(checks);
+        }
+
+        public boolean passed() {
+            return checks.stream().allMatch(PromotionGates.Check::passed);
+        }
+    }
+
     /** Any registered version, loaded to predict (for replaying past decisions and shadow scoring). */
     Optional<TitrationModel> load(String versionId);
 

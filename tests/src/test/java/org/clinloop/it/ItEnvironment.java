@@ -26,7 +26,7 @@ final class ItEnvironment {
     static synchronized Clinic clinic() {
         if (clinic == null) {
             waitFor(KEYCLOAK + "/realms/clinloop", Duration.ofMinutes(4));
-            waitFor(SERVICE + "/health/ready", Duration.ofMinutes(3));
+            waitFor(SERVICE + "/health/ready", Duration.ofMinutes(6));
             clinic = Clinic.withPasswordGrant(SERVICE, KEYCLOAK, Credentials.fromEnvironment());
             clinic.ensureActiveModel();
         }

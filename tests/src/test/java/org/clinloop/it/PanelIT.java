@@ -142,6 +142,45 @@ class PanelIT {
     }
 
     @Test
+    void theStepsOfferedForAModificationAreExactlyTheOnesAModificationWouldDeliver() {
+        String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 1, null);
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(2), 153, 96), 201);
+        String task = null;
+        for (JsonNode t : expect(api.get("/api/tasks?status=REQUESTED", clinic.clinician(Clinic.RIVERA)), 200).json()) {
+            if (patient.equals(t.get("patientId").asText())) {
+                task = t.get("id").asText();
+            }
+        }
+        assertThat(task).as("an increase waits for approval").isNotNull();
+        // A high potassium from the EHR after the proposal: increases are now contraindicated.
+        expect(api.post("/fhir/Observation", clinic.ehr(), ClinLoopClient.FHIR_JSON, org.clinloop.client.FhirJson.quantity(
+                patient, ItEnvironment.hoursAgo(1), "2823-3", "laboratory", 6.3, "mmol/L").toString()), 201);
+
+        JsonNode options = expect(api.get("/api/tasks/" + task + "/steps", clinic.clinician(Clinic.RIVERA)), 200).json();
+        assertThat(options.get("patientId").asText()).isEqualTo(patient);
+        List<Integer> allowed = new ArrayList<>();
+        for (JsonNode o : options.get("steps")) {
+            int step = o.get("step").asInt();
+            if (o.get("allowed").asBoolean()) {
+                allowed.add(step);
+            } else if (step > 1) {
+                assertThat(o.get("refusals").toString()).as("step " + step).contains("Potassium too high for an increase");
+            }
+        }
+        assertThat(allowed).as("only the decrease: the current step is a hold, every increase is contraindicated")
+                .containsExactly(0);
+        // What was refused in the list is refused when asked, in the same words; what was offered is delivered.
+        ClinLoopClient.Reply refused = api.post("/api/tasks/" + task + "/modify", clinic.clinician(Clinic.RIVERA),
+                ClinLoopClient.JSON_TYPE, "{\"toStep\": 3, \"note\": \"try\"}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("Potassium too high for an increase");
+        expect(api.get("/api/tasks/" + task + "/steps", clinic.clinician(Clinic.OKAFOR)), 404);
+        expect(api.post("/api/tasks/" + task + "/modify", clinic.clinician(Clinic.RIVERA), ClinLoopClient.JSON_TYPE,
+                "{\"toStep\": 0, \"note\": \"potassium 6.3: step down\"}"), 200);
+        expect(api.get("/api/tasks/" + task + "/steps", clinic.clinician(Clinic.RIVERA)), 409);
+    }
+
+    @Test
     void onlyAClinicianReadsAPanelAndOnlyTheirOwn() {
         assertThat(api.get("/api/panel", null).status()).isEqualTo(401);
         assertThat(api.get("/api/panel", clinic.patient(Clinic.JONES)).status()).isEqualTo(403);

@@ -259,15 +259,25 @@ class PortalIT {
         browser.get(api.baseUrl() + "/#/patient/" + modified);
         WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#proposalBody article[data-task='" + toModify.get("id").asText() + "']")));
-        // Offered: the bounds' steps 0-3 but the current one (1) and the proposed one (approve covers that).
+        // Offered: the steps the server's re-check would deliver (GET …/steps), but the proposed one.
         List<String> offered = card.findElements(By.cssSelector("#modifyStep option")).stream()
                 .map(o -> o.getAttribute("value")).toList();
+        JsonNode options = expect(api.get("/api/tasks/" + toModify.get("id").asText() + "/steps",
+                clinic.clinician(Clinic.RIVERA)), 200).json();
         List<String> expected = new java.util.ArrayList<>();
-        for (int s = 0; s <= 3; s++) {
-            if (s != 1 && s != toModify.get("toStep").asInt()) {
-                expected.add(String.valueOf(s));
+        List<String> refused = new java.util.ArrayList<>();
+        for (JsonNode o : options.get("steps")) {
+            if (o.get("allowed").asBoolean() && !o.get("proposed").asBoolean()) {
+                expected.add(o.get("step").asText());
+            } else if (!o.get("allowed").asBoolean() && !o.get("current").asBoolean()) {
+                refused.add(o.get("step").asText());
+                assertThat(o.get("refusals")).as("a refused step says why").isNotEmpty();
             }
         }
+        assertThat(expected).as("inside the bounds 0-3, not the current step 1").contains("2").doesNotContain("1");
+        assertThat(refused).as("beyond the bounds' highest step").contains("4");
+        assertThat(card.findElements(By.cssSelector("details.not-offered li[data-step]")).stream()
+                .map(li -> li.getAttribute("data-step")).toList()).isEqualTo(refused);
         assertThat(offered).isEqualTo(expected);
         // The bounds' history: the one version signed, active.
         browser.findElement(By.cssSelector("#boundsHistory summary")).click();
@@ -416,6 +426,239 @@ class PortalIT {
         assertThat(chart.getAttribute("aria-label")).isEqualTo("sex: rate by group");
         assertThat(browser.findElement(By.id("fairnessMeta")).getText()).contains("proposals").contains("Fisher");
         screenshot("portal-fairness.png");
+    }
+
+    @Test
+    void aComplianceOfficerSearchesOpensAnEntrySeesItsInclusionVerifiedInThePageAndReplaysTheDecision() throws Exception {
+        String patient = namedPatient("Adeyemi" + java.util.UUID.randomUUID().toString().substring(0, 4), "Tolu", 1,
+                FhirJson.bounds(0, 3, 1, 100, 0.6, false));
+        expect(clinic.postReading(patient, Instant.now().minus(Duration.ofDays(12)).truncatedTo(ChronoUnit.SECONDS), 149, 94), 201);
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(3), 154, 97), 201);
+        JsonNode decided = expect(api.get("/api/audit/entries?type=TIER_DECIDED&patient=" + patient, clinic.compliance()), 200).json();
+        assertThat(decided).as("the patient's decisions").isNotEmpty();
+        long sequence = decided.get(0).get("sequence").asLong();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+
+        signIn(Clinic.COMPLIANCE, Credentials.fromEnvironment().password(Clinic.COMPLIANCE));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("auditSearch")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("treeHead"), "verified in this browser"));
+        WebElement patientField = browser.findElement(By.id("auditPatient"));
+        patientField.sendKeys(patient);
+        new Select(browser.findElement(By.id("auditType"))).selectByValue("TIER_DECIDED");
+        browser.findElement(By.id("auditGo")).click();
+        WebElement open = wait.until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("#auditRows button[data-sequence='" + sequence + "']")));
+        assertThat(browser.findElements(By.cssSelector("#auditRows tr"))).hasSize(decided.size());
+        open.click();
+
+        // Every check ran in the page, with WebCrypto, and passed.
+        WebElement verdict = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#proofVerdict[data-verified]")));
+        List<WebElement> checks = browser.findElements(By.cssSelector("#proofChecks li"));
+        assertThat(checks).extracting(WebElement::getText).as(verdict.getText()).hasSize(5)
+                .allSatisfy(t -> assertThat(t).startsWith("✓"));
+        assertThat(verdict.getAttribute("data-verified")).isEqualTo("true");
+        assertThat(verdict.getText()).startsWith("Verified in this browser: entry #" + sequence);
+
+        // The page's checks are not a formality: each refuses what was tampered with.
+        @SuppressWarnings("unchecked")
+        List<List<String>> tampered = (List<List<String>>) ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                (async () => {
+                  const get = async (p) => (await fetch(p, { headers: { Authorization: `Bearer ${await accessToken()}` } })).json();
+                  const entry = await get('/api/audit/entries/%d');
+                  const head = await get('/api/audit/tree-head');
+                  const key = await get('/api/audit/public-key');
+                  const proof = await get(`/api/audit/proof/inclusion?sequence=%d&size=${head.size}`);
+                  const failed = async (e, p, h, k) => (await AuditProof.checkEntry(e, p, h, k)).filter((c) => !c.ok).map((c) => c.name);
+                  const flip = (hex) => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
+                  return [
+                    await failed(entry, proof, head, key),
+                    await failed({ ...entry, actorId: entry.actorId + 'x' }, proof, head, key),
+                    await failed(entry, { ...proof, path: proof.path.map((p, i) => (i === 0 ? flip(p) : p)) }, head, key),
+                    await failed(entry, proof, { ...head, size: head.size + 1 }, key),
+                    await failed(entry, proof, { ...head, timestamp: '2020-01-01T00:00:00Z' }, key),
+                  ];
+                })().then(done, (e) => done(String(e)));
+                """.formatted(sequence, sequence));
+        assertThat(tampered).as("failed checks: untouched, actor changed, a path hash changed, another size, another time")
+                .hasSize(5);
+        assertThat(tampered.get(0)).as("the entry as recorded").isEmpty();
+        assertThat(tampered.get(1)).as("a changed actor").contains("Chain hash recomputed from the entry", "Leaf hash computed here");
+        assertThat(tampered.get(2)).as("a changed path hash").hasSize(1).first().asString().startsWith("Inclusion proof");
+        assertThat(tampered.get(3)).as("a head of another size").containsExactly(
+                "Root is the signed tree head’s", "Tree head signature (Ed25519) by the published key");
+        assertThat(tampered.get(4)).as("a head of another time").containsExactly(
+                "Tree head signature (Ed25519) by the published key");
+        screenshot("portal-audit-entry.png");
+
+        // Replay the decision the entry records.
+        browser.findElement(By.id("replay")).click();
+        WebElement replayed = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#replayResult [data-matches]")));
+        assertThat(replayed.getAttribute("data-matches")).as(replayed.getText()).isEqualTo("true");
+
+        // The model history reads the log: the model the suite activated is there, with who activated it.
+        WebElement history = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("modelHistoryRows")));
+        assertThat(history.getText()).contains("activated").contains(clinic.ensureActiveModel());
+        assertThat(logErrors()).isEmpty();
+        fullPageScreenshot("portal-audit.png");
+    }
+
+    @Test
+    void aClinicianSignsNewBoundsAndAGoalInThePatientPageAndSeesBoundsOutsideTheHardLimitsRefusedInTheRulesWords()
+            throws Exception {
+        String patient = namedPatient("Nakamura" + java.util.UUID.randomUUID().toString().substring(0, 4), "Yui", 1,
+                FhirJson.bounds(0, 3, 1, 100, 0.6, false));
+        // What the server says of a version beyond the protocol's ladder (asked once here, to compare the page's words).
+        ClinLoopClient.Reply refusedByApi = expect(api.post("/api/patients/" + patient + "/bounds",
+                clinic.clinician(Clinic.RIVERA), ClinLoopClient.JSON_TYPE, FhirJson.bounds(0, 12, 1, 100, 0.6, false).toString()), 422);
+        String words = refusedByApi.json().get("issue").get(0).get("diagnostics").asText();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        signIn(Clinic.RIVERA, Credentials.fromEnvironment().password(Clinic.RIVERA));
+        browser.get(api.baseUrl() + "/#/patient/" + patient);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("boundsRows"), "v1 (active)"));
+        browser.findElement(By.cssSelector("#boundsEditor summary")).click();
+        WebElement highest = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("bHighest")));
+        assertThat(highest.getAttribute("value")).as("filled with the active version").isEqualTo("3");
+
+        highest.clear();
+        highest.sendKeys("12");
+        browser.findElement(By.id("boundsSign")).click();
+        WebElement refused = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#boundsResult .error")));
+        assertThat(refused.getText()).isEqualTo("Refused: 422: " + words);
+
+        highest = browser.findElement(By.id("bHighest"));
+        highest.clear();
+        highest.sendKeys("2");
+        WebElement floor = browser.findElement(By.id("bFloor"));
+        floor.clear();
+        floor.sendKeys("105");
+        browser.findElement(By.id("boundsSign")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("boundsResult"), "signed and active."));
+        JsonNode active = expect(api.get("/api/patients/" + patient + "/bounds", clinic.clinician(Clinic.RIVERA)), 200).json();
+        assertThat(active.get("highestStep").asInt()).isEqualTo(2);
+        assertThat(active.get("systolicFloor").asDouble()).isEqualTo(105.0);
+        assertThat(browser.findElement(By.id("boundsResult")).getText())
+                .isEqualTo("Bounds v" + active.get("version").asInt() + " signed and active.");
+        assertThat(browser.findElement(By.cssSelector("#boundsRows tr.active")).getAttribute("data-version"))
+                .isEqualTo(active.get("version").asText());
+
+        browser.findElement(By.cssSelector("#goalEditor summary")).click();
+        WebElement systolic = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("gSystolic")));
+        systolic.clear();
+        systolic.sendKeys("125");
+        WebElement diastolic = browser.findElement(By.id("gDiastolic"));
+        diastolic.clear();
+        diastolic.sendKeys("75");
+        browser.findElement(By.id("goalSet")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("goalResult"), "Goal set: below 125/75 mm[Hg]."));
+        assertThat(browser.findElement(By.id("plan")).getText()).contains("Goal: below 125/75 mm[Hg]");
+        JsonNode goal = expect(api.get("/api/patients/" + patient + "/goal", clinic.clinician(Clinic.RIVERA)), 200).json();
+        assertThat(goal.get("systolicTarget").asDouble()).isEqualTo(125.0);
+        assertThat(logErrors()).isEmpty();
+        fullPageScreenshot("portal-bounds-editor.png");
+    }
+
+    @Test
+    void aNewAlertReachesAnOpenPortalWithoutAReloadAndTheTabCountsTheUnacknowledgedAlerts() throws Exception {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        org.openqa.selenium.JavascriptExecutor js = browser;
+        signIn(Clinic.RIVERA, Credentials.fromEnvironment().password(Clinic.RIVERA));
+        browser.findElement(By.cssSelector("#clinicianNav a[href='#/alerts']")).click();
+        wait.until(d -> js.executeScript("return document.body.dataset.workload") != null);
+        js.executeScript("window.clinloopSameDocument = true;"); // gone if the page were loaded again
+
+        String patient = namedPatient("Livingstone" + java.util.UUID.randomUUID().toString().substring(0, 4), "Lee", 1, null);
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1).minusSeconds(240), 192, 118), 201);
+        expect(clinic.postReading(patient, ItEnvironment.hoursAgo(1), 188, 122), 201);
+        String alertId = expect(api.get("/api/patients/" + patient + "/alerts", clinic.clinician(Clinic.RIVERA)), 200)
+                .json().get(0).get("id").asText();
+
+        WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("article[data-alert='" + alertId + "']")));
+        assertThat(card.getText()).contains("Lee Livingstone");
+        assertThat(js.executeScript("return window.clinloopSameDocument === true")).as("no reload").isEqualTo(true);
+        int open = expect(api.get("/api/alerts", clinic.clinician(Clinic.RIVERA)), 200).json().size();
+        wait.until(ExpectedConditions.titleIs("(" + open + ") ClinLoop"));
+        assertThat(browser.findElement(By.cssSelector("#clinicianNav a[href='#/alerts']")).getText())
+                .isEqualTo("Alerts (" + open + ")");
+        assertThat(logErrors()).isEmpty();
+    }
+
+    @Test
+    void aStewardTrainsACandidateSeesItsGatesPromotesItThroughTheSignOffDialogAndRollsBack() throws Exception {
+        String before = clinic.ensureActiveModel();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        signIn(Clinic.STEWARD, Credentials.fromEnvironment().password(Clinic.STEWARD));
+        WebElement seed = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("trainSeed")));
+        seed.clear();
+        seed.sendKeys(String.valueOf(9000 + new java.util.Random().nextInt(1000)));
+        browser.findElement(By.cssSelector("#trainModel button[type='submit']")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(300)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("modelResult"), "registered as a CANDIDATE"));
+        String candidate = browser.findElement(By.id("modelResult")).getText().split(" ")[0];
+
+        // The gates, as activation would weigh them now, against the active version.
+        JsonNode gates = expect(api.get("/api/models/" + candidate + "/gates", clinic.steward()), 200).json();
+        List<JsonNode> failing = new java.util.ArrayList<>();
+        gates.get("checks").forEach(c -> {
+            if (!c.get("passed").asBoolean()) {
+                failing.add(c);
+            }
+        });
+        By card = By.cssSelector("article[data-model='" + candidate + "']");
+        WebElement summary = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("article[data-model='" + candidate + "'] details.gates summary")));
+        assertThat(summary.getText()).isEqualTo("Gates: " + (gates.get("checks").size() - failing.size()) + " of "
+                + gates.get("checks").size() + " pass, compared with " + before);
+
+        // Promotion states what is signed before anything happens.
+        browser.findElement(card).findElement(By.cssSelector("button.promote")).click();
+        WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signOff")));
+        assertThat(dialog.getText()).contains("sign off model version " + candidate).contains("replacing " + before + ".")
+                .contains("recorded in the audit log under your name");
+        screenshot("portal-steward-sign-off.png");
+        browser.findElement(By.id("signOffConfirm")).click();
+        if (failing.isEmpty()) {
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("modelResult"), candidate + " is now ACTIVE."));
+            assertThat(expect(api.get("/api/models/" + candidate, clinic.steward()), 200).json().get("status").asText())
+                    .isEqualTo("ACTIVE");
+            WebElement active = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("article[data-model='" + candidate + "'][data-status='ACTIVE']")));
+            fullPageScreenshot("portal-steward.png");
+            active.findElement(By.cssSelector("button.rollback")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signOffReason")))
+                    .sendKeys("Portal test: back to the suite's model");
+            browser.findElement(By.id("signOffConfirm")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("modelResult"), before + " is ACTIVE again."));
+        } else {
+            WebElement refused = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("article[data-model='" + candidate + "'] .result .error")));
+            assertThat(refused.getText()).startsWith("Refused: 422").contains(failing.get(0).get("message").asText());
+            fullPageScreenshot("portal-steward.png");
+        }
+        assertThat(clinic.ensureActiveModel()).as("the suite's model is active again").isEqualTo(before);
+        assertThat(logErrors()).isEmpty();
+    }
+
+    @Test
+    void thePagesCarryAStrictContentSecurityPolicyAndApiAnswersAreNeverCached() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30)).build();
+        java.net.http.HttpResponse<String> page = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(api.baseUrl() + "/")).timeout(Duration.ofSeconds(60)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString()
+                .contains("script-src 'self'", "frame-ancestors 'none'", "connect-src 'self' " + ItEnvironment.KEYCLOAK)
+                .doesNotContain("unsafe-inline", "unsafe-eval");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(api.baseUrl() + "/api/audit/event-types")).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + clinic.compliance()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(answer.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(answer.body()).contains("\"TIER_DECIDED\"");
     }
 
     /** A screenshot of the whole page, however long: the window is made as tall as the page for it. */

@@ -281,7 +281,6 @@ public class WorkflowStore {
                 .setMaxResults(limit).getResultList().stream().map(AlertRow::toAlert).toList();
     }
 
-    /** Open alerts, newest first. */
     /** The open alerts of these patients, newest first: all of them, however many others have open alerts. */
     public List<SafetyAlert> openAlertsOf(java.util.Collection<String> patientIds) {
         if (patientIds.isEmpty()) {
@@ -365,6 +364,14 @@ public class WorkflowStore {
         TaskRow row = em.find(TaskRow.class, taskId, LockModeType.PESSIMISTIC_WRITE);
         row.decide(outcome, by, at, reasonCode, note);
         return view(row);
+    }
+
+    /** The ids and patients of a clinician's waiting (REQUESTED) tasks, in one query and without their proposals. */
+    public List<Map.Entry<String, String>> waitingTasksOwnedBy(String practitionerId) {
+        return em.createQuery("select t.id, t.patientId from TaskRow t where t.ownerPractitioner = :o and t.status = :s"
+                        + " order by t.id", Object[].class)
+                .setParameter("o", practitionerId).setParameter("s", TaskStatus.REQUESTED).getResultList().stream()
+                .map(r -> Map.entry((String) r[0], (String) r[1])).toList();
     }
 
     public List<ApprovalTask> tasksOwnedBy(String practitionerId, TaskStatus status, int limit) {

@@ -72,6 +72,14 @@ public class TaskResource {
         return explanations.forTask(id, caller());
     }
 
+    /** Every ladder step re-checked as a modification would be: what the clinician may choose instead, and why not. */
+    @GET
+    @Path("{id}/steps")
+    @RolesAllowed("clinician")
+    public ApprovalQueue.StepOptions steps(@PathParam("id") String id) {
+        return queue.stepOptions(id, caller());
+    }
+
     @POST
     @Path("{id}/approve")
     @RolesAllowed("clinician")

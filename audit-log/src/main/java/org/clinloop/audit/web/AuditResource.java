@@ -93,6 +93,16 @@ public class AuditResource {
         return log.read(query);
     }
 
+    /** The kinds of event the log records, for a search form. */
+    @GET
+    @Path("event-types")
+    @RolesAllowed("compliance-officer")
+    @NoPatientData("the names of event kinds")
+    public List<String> eventTypes() {
+        caller();
+        return Arrays.stream(AuditEventType.values()).map(Enum::name).sorted().toList();
+    }
+
     @GET
     @Path("entries/{sequence}")
     @RolesAllowed("compliance-officer")

@@ -27,7 +27,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * remembered in memory (the last 10,000), so a restart or a second instance records a session
  * again.
  */
-@WebFilter(urlPatterns = {"/api/*", "/fhir/*"})
+@WebFilter(urlPatterns = {"/api/*", "/fhir/*"}, asyncSupported = true)
 public class SignInRecorder implements Filter {
 
     private static final Logger LOG = Logger.getLogger(SignInRecorder.class.getName());

@@ -298,6 +298,20 @@ public class JpaModelRegistry implements ModelRegistry {
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<GateReport> gates(String versionId) {
+        Optional<ModelVersion> candidate = find(versionId);
+        if (candidate.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ModelVersion> active = em.createQuery("select m from ModelVersionRow m where m.status = :s",
+                        ModelVersionRow.class).setParameter("s", ModelStatus.ACTIVE).getResultList().stream()
+                .map(ModelVersionRow::toVersion).findFirst();
+        return Optional.of(new GateReport(versionId, active.map(ModelVersion::id).orElse(null),
+                gates().checks(candidate.get(), active)));
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<TitrationModel> load(String versionId) {
         TitrationModel current = cached;
         if (current != null && current.version().id().equals(versionId)) {

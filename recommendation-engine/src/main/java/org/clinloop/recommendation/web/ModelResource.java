@@ -63,6 +63,14 @@ public class ModelResource {
         return registry.find(id).map(v -> Response.ok(v).build()).orElseGet(() -> notFound(id));
     }
 
+    /** Every promotion gate of a version as activation would weigh it now, against the ACTIVE version; nothing changes. */
+    @GET
+    @Path("{id}/gates")
+    @RolesAllowed({"model-steward", "compliance-officer"})
+    public Response gates(@PathParam("id") String id) {
+        return registry.gates(id).map(g -> Response.ok(g).build()).orElseGet(() -> notFound(id));
+    }
+
     /** Trains a new CANDIDATE from the synthetic cohort with the given seed. */
     @POST
     @Path("train")
