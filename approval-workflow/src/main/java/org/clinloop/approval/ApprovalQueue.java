@@ -115,10 +115,7 @@ public class ApprovalQueue {
 
     /** The rules' verdict on delivering {@code toStep} now; refused when anything would BLOCK it. */
     private TierDecision recheck(ApprovalTask task, int toStep, ProtocolLimits limits, Instant now) {
-        SafetyBounds bounds = store.activeBounds(task.patientId())
-                .orElseGet(() -> SafetyBounds.protocolDefault(task.patientId(), limits));
-        TierDecision check = rules.evaluate(new ProposedStep(task.fromStep(), toStep, 1.0), bounds, limits,
-                recheckContext(task.patientId(), now));
+        TierDecision check = evaluateStep(task.patientId(), task.fromStep(), toStep, limits, now);
         List<String> refusals = modificationRefusals(check, toStep, limits);
         if (!refusals.isEmpty()) {
             throw new BoundsRefusedException(refusals);
@@ -266,6 +263,18 @@ public class ApprovalQueue {
                     + " as when proposed, found step " + regimen.doseStep() + ": the proposal is stale.", task);
         }
         return regimen;
+    }
+
+    /**
+     * The rules' verdict on a clinician's own step from {@code fromStep} to {@code toStep} (probability
+     * 1), over the patient's active bounds and the context a modification is re-checked in. Also how
+     * an order drafted in the EHR is checked ({@link PointOfCare#checkOrder}): one path for both.
+     *
+     * @throws BoundsRefusedException when the patient has no reading in 30 days to check against
+     */
+    public TierDecision evaluateStep(String patientId, int fromStep, int toStep, ProtocolLimits limits, Instant now) {
+        SafetyBounds bounds = store.activeBounds(patientId).orElseGet(() -> SafetyBounds.protocolDefault(patientId, limits));
+        return rules.evaluate(new ProposedStep(fromStep, toStep, 1.0), bounds, limits, recheckContext(patientId, now));
     }
 
     /** The context a clinician's modification is re-checked in: the latest reading and what is known now. */

@@ -83,6 +83,12 @@ public class ProposalExplanations {
         ApprovalTask task = store.task(taskId).orElseThrow(() -> new UnknownResourceException(notFound));
         UnknownResourceException.unlessReadable(task.patientId(),
                 () -> Roles.requireReaderOf(actor, task.patientId(), careTeam), notFound);
+        return explain(task);
+    }
+
+    /** The task's recorded explanation, for a caller already allowed to see it (see {@link PointOfCare}). */
+    public Explained explain(ApprovalTask task) {
+        String taskId = task.id();
         Optional<ProposalRecorded> proposal = RecordedDecisions.newest(audit, task.patientId(), ProposalRecorded.TYPE,
                 SEARCH_DEPTH, ProposalRecorded::fromEntry, p -> task.proposalId().equals(p.proposalId()));
         Optional<TierRecorded> decision = RecordedDecisions.newest(audit, task.patientId(), TierRecorded.TYPE,

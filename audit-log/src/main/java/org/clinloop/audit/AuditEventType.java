@@ -49,5 +49,9 @@ public enum AuditEventType {
     /** Someone was given patient data: a FHIR read or search, or a REST read ({@link PatientDataRead}). */
     PATIENT_DATA_READ,
     /** Sign-ins refused, by the service (a bad token) or by Keycloak (a wrong password), counted ({@link SignInFailures}). */
-    SIGN_IN_FAILED
+    SIGN_IN_FAILED,
+    /** An EHR's CDS Hooks call answered: the cards and every rule that fired (cds-hooks {@code CdsHookCalled}). */
+    CDS_HOOK_CALLED,
+    /** An EHR's feedback on a CDS card, kept as clinician feedback (cds-hooks {@code CdsFeedbackReceived}). */
+    CDS_FEEDBACK_RECEIVED
 }

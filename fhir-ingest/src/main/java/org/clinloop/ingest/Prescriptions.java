@@ -219,6 +219,37 @@ public class Prescriptions {
         });
     }
 
+    /**
+     * Where an order drafted in the EHR (not stored) would land on its protocol's ladder.
+     *
+     * @param protocol  the protocol whose ladder is of the order's drug
+     * @param drug      the order's RxNorm clinical drug, as coded and displayed
+     * @param mgPerDay  the daily dose, or null when the dosage gives none
+     * @param step      the ladder rung of that dose, if it is one
+     * @param problem   why there is no daily dose, or null
+     */
+    public record DraftPlacement(ProtocolLimits protocol, String drug, BigDecimal mgPerDay, OptionalInt step,
+                                 String problem) {
+    }
+
+    /** The placement of a drafted order of a protocol drug; empty when no protocol titrates its drug. */
+    public static Optional<DraftPlacement> placeDraft(MedicationRequest order) {
+        Coding rxnorm = rxNorm(order);
+        if (rxnorm == null) {
+            return Optional.empty();
+        }
+        return place(order, rxnorm.getCode()).map(p -> new DraftPlacement(p.protocol(),
+                rxnorm.getCode() + " (" + display(order, rxnorm) + ")", p.dose().mgPerDay(), p.step(),
+                p.dose().problem()));
+    }
+
+    /** The RxNorm tablet of {@code ingredient} of strength {@code mg}, if the protocols' table has one. */
+    public static Optional<Coding> tablet(String ingredient, BigDecimal mg) {
+        return PRODUCTS.entrySet().stream()
+                .filter(e -> e.getValue().ingredient().equals(ingredient) && e.getValue().strengthMg().compareTo(mg) == 0)
+                .findFirst().map(e -> new Coding(RXNORM, e.getKey(), e.getValue().display()));
+    }
+
     /** What the sender should know about a stored order: is it a drug ClinLoop titrates, and at which step. */
     public List<InputProblem> notes(MedicationRequest order, String prefix) {
         Coding rxnorm = rxNorm(order);

@@ -19,7 +19,7 @@ import org.flywaydb.core.api.output.MigrateResult;
 final class SchemaMigrations {
 
     /** In dependency order: a module's tables may reference only those migrated before it. */
-    static final List<String> MODULES = List.of("audit", "recommendation", "ingest", "approval", "fairness");
+    static final List<String> MODULES = List.of("audit", "recommendation", "ingest", "approval", "fairness", "cds");
     private static final Logger LOG = Logger.getLogger(SchemaMigrations.class.getName());
 
     private SchemaMigrations() {

@@ -41,20 +41,23 @@ class ArchitectureTest {
                 .layer("fhir-ingest").definedBy("org.clinloop.ingest..")
                 .layer("fairness-audit").definedBy("org.clinloop.fairness..")
                 .layer("clinician-portal").definedBy("org.clinloop.portal..")
+                .layer("cds-hooks").definedBy("org.clinloop.cds..")
                 .layer("service").definedBy("org.clinloop.service..")
                 .whereLayer("service").mayNotBeAccessedByAnyLayer()
                 .whereLayer("clinician-portal").mayOnlyBeAccessedByLayers("service")
+                .whereLayer("cds-hooks").mayOnlyBeAccessedByLayers("service")
                 .whereLayer("fairness-audit").mayOnlyBeAccessedByLayers("fhir-ingest", "service")
-                .whereLayer("fhir-ingest").mayOnlyBeAccessedByLayers("service")
-                .whereLayer("approval-workflow").mayOnlyBeAccessedByLayers("fhir-ingest", "fairness-audit", "service")
+                .whereLayer("fhir-ingest").mayOnlyBeAccessedByLayers("cds-hooks", "service")
+                .whereLayer("approval-workflow").mayOnlyBeAccessedByLayers("fhir-ingest", "fairness-audit", "cds-hooks",
+                        "service")
                 .whereLayer("recommendation-engine")
-                .mayOnlyBeAccessedByLayers("approval-workflow", "fhir-ingest", "fairness-audit", "service")
+                .mayOnlyBeAccessedByLayers("approval-workflow", "fhir-ingest", "fairness-audit", "cds-hooks", "service")
                 .check(clinloop);
     }
 
     @Test
     void noModuleReachesIntoAnothersInternals() {
-        for (String module : List.of("audit", "recommendation", "approval", "ingest", "fairness", "portal")) {
+        for (String module : List.of("audit", "recommendation", "approval", "ingest", "fairness", "portal", "cds")) {
             String root = "org.clinloop." + module;
             classes().that().resideInAPackage(root + ".internal..")
                     .should().onlyBeAccessed().byAnyPackage(root + "..")

@@ -117,6 +117,18 @@ public class FailedSignIns {
         return why;
     }
 
+    /**
+     * Counts a request refused with 401 by a check of the service's own other than the realm's
+     * token (CDS Hooks: a JWT an EHR signed), under that check's reason word.
+     *
+     * @param reason  e.g. {@code cds-replayed-jti}
+     * @param request the refused request ({@code POST /cds-services/clinloop-patient-view})
+     */
+    public void refusedByCheck(String reason, String source, String request) {
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        tally.add(new SignInFailureTally.Kind(RefusedBy.SERVICE, reason, source, null, null), now, request);
+    }
+
     /** Imports Keycloak's new refusals, then writes the window's counts. */
     void closeWindow() {
         try {
