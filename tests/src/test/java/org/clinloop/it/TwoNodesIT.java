@@ -77,6 +77,27 @@ class TwoNodesIT {
         }
     }
 
+    /**
+     * A client that asks for HTTP/2 (Java's HttpClient does, by default, with an h2c upgrade) is
+     * answered in HTTP/1.1: Liberty's HTTP/2 writes can hang a connection for good (see server.xml).
+     */
+    @Test
+    @Order(0)
+    void bothNodesAnswerHttp11ToAClientThatAsksForHttp2() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_2).build();
+        for (ClinLoopClient node : List.of(one, two)) {
+            for (int i = 0; i < 3; i++) { // the upgrade is asked on a connection's first request
+                java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(node.baseUrl() + "/fhir/metadata")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.version()).as("protocol of %s", node.baseUrl())
+                        .isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
+            }
+        }
+    }
+
     @Test
     @Order(1)
     void anApprovalRacedOnBothNodesWinsOnceAndBothNodesAnswerAlike() throws Exception {
