@@ -1,20 +1,18 @@
 package org.clinloop.audit;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.lang.management.ManagementFactory;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * Once per period across the cluster: every instance runs the same timers, and a periodic job
  * (workflow sweeps, drift checks, fairness reports, tree-head signing) does its work only on the
  * instance that claims the period in PostgreSQL. A claim moves the job's {@code timer_lease.ran_at}
- * to now, in one statement that succeeds only when the last run is at least 90 % of a period ago
+ * to the database's now (one clock for every instance, whatever their hosts' clocks say), in one
+ * statement that succeeds only when the last run is at least 90 % of a period ago
  * (so a timer firing a little early still claims its period); instances racing for a period find
  * one winner. An instance that dies mid-job leaves that period done as far as the others know;
  * the next period runs elsewhere. Lives in the lowest module because every module with a timer
@@ -28,8 +26,6 @@ public class TimerLeases {
 
     @PersistenceContext(unitName = "clinloop")
     EntityManager em;
-    @Inject
-    Clock clock;
 
     /**
      * Claims this period of {@code job} for this instance, in a transaction of its own.
@@ -46,12 +42,14 @@ public class TimerLeases {
         if (period == null || period.isNegative() || period.isZero()) {
             throw new IllegalArgumentException("Expected a positive period, found " + period + ".");
         }
-        Instant now = clock.instant();
-        Instant due = now.minus(period.multipliedBy(9).dividedBy(10));
-        int claimed = em.createNativeQuery("INSERT INTO timer_lease (job, ran_at, ran_by) VALUES (?1, ?2, ?3)"
+        // The database's clock, not this instance's: instances on hosts whose clocks differ by more
+        // than a tenth of a period would otherwise each find the other's claim old enough.
+        double dueSeconds = period.toMillis() * 0.9 / 1000.0;
+        int claimed = em.createNativeQuery("INSERT INTO timer_lease (job, ran_at, ran_by)"
+                        + " VALUES (?1, statement_timestamp(), ?2)"
                         + " ON CONFLICT (job) DO UPDATE SET ran_at = EXCLUDED.ran_at, ran_by = EXCLUDED.ran_by"
-                        + " WHERE timer_lease.ran_at <= ?4")
-                .setParameter(1, job).setParameter(2, now).setParameter(3, INSTANCE).setParameter(4, due)
+                        + " WHERE timer_lease.ran_at <= statement_timestamp() - make_interval(secs => ?3)")
+                .setParameter(1, job).setParameter(2, INSTANCE).setParameter(3, dueSeconds)
                 .executeUpdate();
         return claimed == 1;
     }

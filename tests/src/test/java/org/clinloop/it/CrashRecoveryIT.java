@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.clinloop.client.Clinic.expect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,19 +21,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * kill -9 of a service instance while readings stream in and its outbox holds undecided ones.
- * A second Liberty server ({@code clinloop-crash}, the same WAR and configuration, its own port,
- * the integration tests' PostgreSQL and Keycloak) is started, loaded from four threads, killed
- * with SIGKILL at a seeded random moment, restarted, and killed again. Afterwards every reading
- * that was answered 201 is stored; once a reading after the quiet period flushes each patient,
- * every one of them is covered by exactly one decision; no patient has more than one open task;
- * and the audit log verifies. The counts are printed.
+ * kill -9 of a service instance while readings stream in, its outbox holds undecided ones and a
+ * clinician approves tasks. A second Liberty server ({@code clinloop-crash}, the same WAR and
+ * configuration, its own port, the integration tests' PostgreSQL and Keycloak) is loaded from four
+ * threads while Dr Rivera approves each open task on it, killed with SIGKILL at a seeded random
+ * moment (once ten more readings are acknowledged, then up to five seconds), and restarted,
+ * {@value #KILLS} times. After each restart a reading measured after every quiet period flushes
+ * each patient, and then: every reading answered 201 is stored and covered by
+ * exactly one decision; no dose change is delivered twice and the regimen is where the dose changes
+ * put it; no task is half-done (an approved task has its delivery, a delivery its approval); at
+ * most one task per patient is open; the outbox is empty; the audit log verifies. The counts are
+ * printed after each restart.
  */
 class CrashRecoveryIT {
 
     static final int THREADS = 4;
     static final int PATIENTS_PER_THREAD = 2;
-    static final int KILLS = 2;
+    static final int KILLS = 3;
 
     static Clinic clinic;
     static SecondServer server;
@@ -54,7 +57,7 @@ class CrashRecoveryIT {
     }
 
     @Test
-    void everyAcknowledgedReadingSurvivesKillMinus9AndIsDecidedExactlyOnce() throws Exception {
+    void killMinus9UnderReadingsAndApprovalsLosesNothingAndDoesNothingTwice() throws Exception {
         List<String> patients = new ArrayList<>();
         for (int i = 0; i < THREADS * PATIENTS_PER_THREAD; i++) {
             patients.add(ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 2, null));
@@ -64,78 +67,63 @@ class CrashRecoveryIT {
             groups.add(patients.subList(t * PATIENTS_PER_THREAD, (t + 1) * PATIENTS_PER_THREAD));
         }
         ReadingStream readings = new ReadingStream(crashApi, clinic::ehr);
-        Set<String> acknowledged = readings.acknowledged;
-        Random rng = new Random(20261207L);
-        for (int kill = 0; kill < KILLS; kill++) {
-            server.start();
+        Set<String> flushes = new HashSet<>();
+        Random rng = new Random(20261208L);
+        int approvedInRounds = 0;
+        int delivered = 0;
+        server.start();
+        for (int kill = 1; kill <= KILLS; kill++) {
             ReadingStream.Round round = readings.stream(groups);
-            Thread.sleep(3000 + rng.nextInt(5000));
+            Approver approver = new Approver(clinic, List.of(crashApi), patients, false);
+            approver.start();
+            // Some readings in, whatever the machine's load, then a random moment more.
+            readings.awaitAcknowledged(10, Duration.ofMinutes(2), rng.nextInt(5000));
             server.kill();
             round.awaitDown();
-            System.out.printf("kill %d at %d readings sent, %d acknowledged%n", kill + 1, readings.sent.get(),
-                    acknowledged.size());
-        }
-        server.start();
+            approver.stop();
+            approvedInRounds += approver.approved.get();
+            server.start();
 
-        int stored = 0;
-        for (String id : acknowledged) {
-            if (crashApi.get("/fhir/Observation/" + id, clinic.ehr()).status() == 200) {
-                stored++;
+            // A reading measured after every quiet period decides whatever each patient still has pending;
+            // the next round's readings are measured after it.
+            Instant flush = readings.start.plus(Duration.ofMinutes(readings.minutes() + 60));
+            readings.skip(90);
+            for (String p : patients) {
+                flushes.add(expect(crashApi.post("/fhir/Observation", clinic.ehr(), ClinLoopClient.FHIR_JSON,
+                        FhirJson.bloodPressure(p, flush, 147, 92).toString()), 201).json().get("id").asText());
             }
-        }
-        // A reading measured after every quiet period decides whatever each patient still has pending.
-        Instant flush = readings.start.plus(Duration.ofMinutes(readings.minutes() + 60));
-        for (String p : patients) {
-            JsonNode r = expect(crashApi.post("/fhir/Observation", clinic.ehr(), ClinLoopClient.FHIR_JSON,
-                    FhirJson.bloodPressure(p, flush, 147, 92).toString()), 201).json();
-            acknowledged.add(r.get("id").asText());
-        }
-        List<String> covered = new ArrayList<>();
-        int openTasks = 0;
-        for (String p : patients) {
-            clinic.awaitDecisions(p);
-            covered.addAll(coveredBy(p));
-            openTasks = Math.max(openTasks, openTasksOf(p));
-        }
-        Set<String> distinct = new HashSet<>(covered);
-        JsonNode verify = expect(clinic.api().get("/api/audit/verify", clinic.compliance()), 200).json();
-        System.out.printf("crash recovery: %d kills; readings sent %d, acknowledged %d, of those stored %d; then %d flush"
-                        + " readings; decisions covered %d readings (%d distinct: the acknowledged ones and %d that were"
-                        + " stored but never answered); open tasks per patient at most %d; audit intact %s%n", KILLS,
-                readings.sent.get(), acknowledged.size() - patients.size(), stored, patients.size(), covered.size(),
-                distinct.size(), distinct.size() - acknowledged.size(), openTasks, verify.get("intact").asBoolean());
-
-        assertThat(stored).as("every 201 is stored").isEqualTo(acknowledged.size() - patients.size());
-        assertThat(covered).as("no reading decided twice").hasSameSizeAs(distinct);
-        assertThat(distinct).as("every acknowledged reading decided").containsAll(acknowledged);
-        assertThat(openTasks).as("at most one open task per patient").isLessThanOrEqualTo(1);
-        assertThat(verify.get("intact").asBoolean()).as(verify.toString()).isTrue();
-    }
-
-    private static List<String> coveredBy(String patient) {
-        List<String> ids = new ArrayList<>();
-        for (String type : List.of("PROPOSAL_MADE", "PROPOSAL_SKIPPED")) {
-            for (JsonNode e : expect(clinic.api().get("/api/audit/entries?patient=" + patient + "&type=" + type
-                    + "&limit=1000", clinic.compliance()), 200).json()) {
-                try {
-                    new ObjectMapper().readTree(e.get("detailJson").asText()).path("covered")
-                            .forEach(c -> ids.add(c.asText()));
-                } catch (IOException ex) {
-                    throw new IllegalStateException(ex);
+            for (String p : patients) {
+                clinic.awaitDecisions(p);
+            }
+            Set<String> acknowledged = new HashSet<>(readings.acknowledged);
+            int stored = 0;
+            for (String id : acknowledged) {
+                if (crashApi.get("/fhir/Observation/" + id, clinic.ehr()).status() == 200) {
+                    stored++;
                 }
             }
-        }
-        return ids;
-    }
+            acknowledged.addAll(flushes);
+            Outcomes outcomes = Outcomes.read(clinic, crashApi, patients);
+            List<String> breaches = outcomes.decidedExactlyOnce(acknowledged);
+            JsonNode verify = expect(crashApi.get("/api/audit/verify", clinic.compliance()), 200).json();
+            System.out.printf("crash recovery, after kill %d of %d: readings sent %d, acknowledged %d, stored %d; decided"
+                            + " %d (by %d decisions, %d distinct readings, with %d flush readings); approvals %s (no"
+                            + " answer %d); dose changes delivered %d, tasks approved %d, open %d; pending %d; audit"
+                            + " intact %s (%s entries)%n", kill, KILLS, readings.sent.get(),
+                    readings.acknowledged.size(), stored, outcomes.covered.size(), outcomes.decisions,
+                    outcomes.distinctCovered(), flushes.size(), approver.statuses(), approver.noAnswer.get(),
+                    outcomes.delivered, outcomes.approved, outcomes.openTasks, outcomes.pendingReadings,
+                    verify.get("intact").asBoolean(), verify.path("entriesChecked").asText());
 
-    private static int openTasksOf(String patient) {
-        int n = 0;
-        for (JsonNode t : expect(clinic.api().get("/api/tasks?status=REQUESTED&limit=500",
-                clinic.clinician(Clinic.RIVERA)), 200).json()) {
-            if (patient.equals(t.get("patientId").asText())) {
-                n++;
-            }
+            assertThat(stored).as("every 201 is stored (kill %d)", kill).isEqualTo(readings.acknowledged.size());
+            assertThat(breaches).as("every acknowledged reading decided exactly once (kill %d)", kill).isEmpty();
+            assertThat(outcomes.problems).as("dose changes, tasks and regimen (kill %d)", kill).isEmpty();
+            assertThat(outcomes.pendingReadings).as("the outbox drained (kill %d)", kill).isZero();
+            assertThat(approver.bad).as("approval answers (kill %d)", kill).isEmpty();
+            assertThat(verify.get("intact").asBoolean()).as(verify.toString()).isTrue();
+            delivered = outcomes.delivered;
         }
-        return n;
+        assertThat(approvedInRounds).as("tasks approved while readings streamed").isPositive();
+        assertThat(delivered).as("dose changes delivered").isPositive();
     }
 }

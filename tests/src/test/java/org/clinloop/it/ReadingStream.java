@@ -29,12 +29,25 @@ final class ReadingStream {
     volatile Consumer<ClinLoopClient.Reply> observer = r -> { };
     static final long PAUSE_MILLIS = 200;
     private final AtomicInteger minute = new AtomicInteger();
-    private final ClinLoopClient api;
+    private final List<ClinLoopClient> apis;
     private final Supplier<String> token;
 
     ReadingStream(ClinLoopClient api, Supplier<String> token) {
-        this.api = api;
+        this(List.of(api), token);
+    }
+
+    /** Readings sent to each of {@code apis} in turn (several nodes of one service). */
+    ReadingStream(List<ClinLoopClient> apis, Supplier<String> token) {
+        this.apis = List.copyOf(apis);
         this.token = token;
+    }
+
+    /**
+     * Moves the measurement time of the next readings {@code minutes} ahead, past a reading the test
+     * sent itself (one that flushed every quiet period), so that they are decided as new readings.
+     */
+    void skip(int minutes) {
+        minute.addAndGet(minutes);
     }
 
     /** The measurement minute of the last reading sent. */
@@ -92,9 +105,9 @@ final class ReadingStream {
                 return; // measurement times stay well in the past, however fast the server answers
             }
             for (String p : patients) {
-                sent.incrementAndGet();
+                int n = sent.incrementAndGet();
                 try {
-                    ClinLoopClient.Reply r = api.post("/fhir/Observation", token.get(), ClinLoopClient.FHIR_JSON,
+                    ClinLoopClient.Reply r = apis.get(n % apis.size()).post("/fhir/Observation", token.get(), ClinLoopClient.FHIR_JSON,
                             FhirJson.bloodPressure(p, start.plus(Duration.ofMinutes(m)), 140 + m % 15, 90).toString());
                     observer.accept(r);
                     if (r.status() == 201) {
