@@ -49,5 +49,14 @@ public enum AuditEventType {
     /** Someone was given patient data: a FHIR read or search, or a REST read ({@link PatientDataRead}). */
     PATIENT_DATA_READ,
     /** Sign-ins refused, by the service (a bad token) or by Keycloak (a wrong password), counted ({@link SignInFailures}). */
-    SIGN_IN_FAILED
+    SIGN_IN_FAILED,
+    /**
+     * A system client (an EHR, a gateway) refused before any work for want of a SMART system scope:
+     * the interaction, the scope it needed and the scopes its token was granted.
+     */
+    SCOPE_REFUSED,
+    /** A patient's responsible clinician changed, by a clinician's hand-over (from, to, reason). */
+    CARE_TEAM_CHANGED,
+    /** A system's attempt to change a patient's responsible clinician ({@code Patient.generalPractitioner}), refused. */
+    CARE_TEAM_CHANGE_REFUSED
 }
