@@ -57,8 +57,14 @@ public final class Clinic {
         return api;
     }
 
+    /** The EHR's token (private_key_jwt), with every system scope the realm lets it ask for. */
     public String ehr() {
-        return cached("ehr", () -> tokens.clientCredentials(KeycloakTokens.EHR_CLIENT, credentials.ehrSecret()));
+        return cached("ehr", () -> tokens.systemToken(credentials.ehrKey(), KeycloakTokens.EHR_SCOPES));
+    }
+
+    /** The wearable gateway's token (private_key_jwt): it may only send observations. */
+    public String gateway() {
+        return cached("gateway", () -> tokens.systemToken(credentials.gatewayKey(), KeycloakTokens.GATEWAY_SCOPES));
     }
 
     public String steward() {
