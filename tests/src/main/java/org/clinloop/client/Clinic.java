@@ -143,7 +143,13 @@ public final class Clinic {
      * queued (see {@link #awaitDecisions}); returns the reply (201 when accepted).
      */
     public ClinLoopClient.Reply postReading(String patientId, Instant effective, double systolic, double diastolic) {
-        ClinLoopClient.Reply reply = api.post("/fhir/Observation", ehr(), ClinLoopClient.FHIR_JSON,
+        return postReading(patientId, effective, systolic, diastolic, ehr());
+    }
+
+    /** The same, sent with another system's token (the wearable gateway's, say). */
+    public ClinLoopClient.Reply postReading(String patientId, Instant effective, double systolic, double diastolic,
+                                            String systemToken) {
+        ClinLoopClient.Reply reply = api.post("/fhir/Observation", systemToken, ClinLoopClient.FHIR_JSON,
                 FhirJson.bloodPressure(patientId, effective, systolic, diastolic).toString());
         if (reply.status() == 201) {
             awaitDecisions(patientId);
