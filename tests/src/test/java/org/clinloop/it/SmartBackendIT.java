@@ -77,6 +77,17 @@ class SmartBackendIT {
     }
 
     @Test
+    void aSystemFindsHowToSignInWithoutAToken() {
+        JsonNode smart = expect(api.get("/fhir/.well-known/smart-configuration", null), 200).json();
+        assertThat(smart.get("token_endpoint").asText())
+                .isEqualTo(ItEnvironment.KEYCLOAK + "/realms/clinloop/protocol/openid-connect/token");
+        assertThat(texts(smart.get("token_endpoint_auth_methods_supported"))).containsExactly("private_key_jwt");
+        assertThat(texts(smart.get("token_endpoint_auth_signing_alg_values_supported"))).containsExactly("RS384");
+        assertThat(texts(smart.get("grant_types_supported"))).containsExactly("client_credentials");
+        assertThat(texts(smart.get("scopes_supported"))).containsAll(KeycloakTokens.EHR_SCOPES);
+    }
+
+    @Test
     void aGatewayMaySendObservationsAndNothingElse() throws IOException {
         String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 1, null);
         String gateway = clinic.gateway();

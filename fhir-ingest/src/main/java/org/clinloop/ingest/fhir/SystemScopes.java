@@ -19,6 +19,14 @@ import org.clinloop.ingest.fhir.SystemScope.Permission;
  */
 record SystemScopes(List<String> granted) {
 
+    /**
+     * The system scopes the shipped realm defines (its client scopes), which systems may be given
+     * and ask for; published in the SMART configuration. A test keeps the two lists the same.
+     */
+    static final List<String> OFFERED = List.of("system/Patient.c", "system/Patient.u", "system/Patient.rs",
+            "system/Observation.c", "system/Observation.rs", "system/MedicationRequest.c", "system/MedicationRequest.rs",
+            "system/Device.c", "system/Device.rs", "system/MedicationStatement.c", "system/MedicationStatement.rs");
+
     /** An interaction a scope is checked against: a permission on a type. */
     record Interaction(String resourceType, Permission permission) {
 

@@ -109,4 +109,16 @@ class SystemScopesTest {
                 .endsWith("found the system scopes granted: system/Observation.c.");
         assertThat(new SystemScopes(List.of()).refusal(update)).endsWith("found the system scopes granted: none.");
     }
+
+    @Test
+    void theScopesOfferedAreThoseTheShippedRealmDefines() throws java.io.IOException {
+        String realm = java.nio.file.Files.readString(java.nio.file.Path.of("..", "deploy", "keycloak", "clinloop-realm.json"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"name\": \"(system/[^\"]+)\"").matcher(realm);
+        List<String> defined = new java.util.ArrayList<>();
+        while (m.find()) {
+            defined.add(m.group(1));
+        }
+        assertThat(SystemScopes.OFFERED).containsExactlyInAnyOrderElementsOf(defined);
+        SystemScopes.OFFERED.forEach(s -> assertThat(SystemScope.parse(s)).as(s).isPresent());
+    }
 }
