@@ -53,5 +53,14 @@ public enum AuditEventType {
     /** An EHR's CDS Hooks call answered: the cards and every rule that fired (cds-hooks {@code CdsHookCalled}). */
     CDS_HOOK_CALLED,
     /** An EHR's feedback on a CDS card, kept as clinician feedback (cds-hooks {@code CdsFeedbackReceived}). */
-    CDS_FEEDBACK_RECEIVED
+    CDS_FEEDBACK_RECEIVED,
+    /**
+     * A system client (an EHR, a gateway) refused before any work for want of a SMART system scope:
+     * the interaction, the scope it needed and the scopes its token was granted.
+     */
+    SCOPE_REFUSED,
+    /** A patient's responsible clinician changed, by a clinician's hand-over (from, to, reason). */
+    CARE_TEAM_CHANGED,
+    /** A system's attempt to change a patient's responsible clinician ({@code Patient.generalPractitioner}), refused. */
+    CARE_TEAM_CHANGE_REFUSED
 }

@@ -127,6 +127,11 @@ public class PatientDirectory implements CareTeam {
         }
         Instant now = clock.instant();
         Optional<PatientRow> existing = store.lockPatient(patientId);
+        String current = existing.map(PatientRow::generalPractitioner).orElse(null);
+        if (current != null && !current.equals(practitioner) && !actor.hasRole(Actor.SYSTEM_ROLE)) {
+            // Issue 14: a system may name the first responsible clinician, never move a patient to another's panel.
+            throw new CareTeamChangeRefusedException(patientId, current, practitioner);
+        }
         boolean created = existing.isEmpty();
         PatientRow row = existing.orElseGet(() -> new PatientRow(patientId));
         Patient stored = patient.copy();
@@ -145,6 +150,67 @@ public class PatientDirectory implements CareTeam {
                 "created", created, "version", row.versionId(), "generalPractitioner", CallerText.capped(String.valueOf(practitioner)),
                 "resourceHash", Fingerprints.sha256Hex(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
         return new Saved(stored, warnings);
+    }
+
+    /**
+     * A clinician hands a patient on their panel over to another clinician (issue 14): the only way a
+     * patient's responsible clinician ({@code Patient.generalPractitioner}) changes once set. The
+     * Patient gets a new version naming the new clinician, and {@code CARE_TEAM_CHANGED} records
+     * who handed whom over, from whom to whom, and why. A patient not on the caller's panel answers
+     * as a missing one.
+     *
+     * @param to     the receiving clinician's practitioner id
+     * @param reason why, in the clinician's words (required; kept capped in the audit log)
+     */
+    @Transactional
+    public Patient handOver(String patientId, String to, String reason, Actor clinician) {
+        String notFound = "No Patient/" + patientId + ".";
+        UnknownResourceException.unlessReadable(patientId, () -> Roles.requireClinicianFor(clinician, patientId, this),
+                notFound);
+        List<InputProblem> problems = new ArrayList<>();
+        if (to == null || !to.matches(ID_PATTERN)) {
+            problems.add(new InputProblem("practitioner", "value",
+                    "expected a practitioner id of 1-64 letters, digits, '-' or '.', found " + to));
+        } else if (to.equals(clinician.practitionerId())) {
+            problems.add(new InputProblem("practitioner", "value",
+                    "expected another clinician than the responsible one, found " + to));
+        }
+        if (reason == null || reason.isBlank()) {
+            problems.add(new InputProblem("reason", "required", "expected why the patient is handed over, found none"));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+        PatientRow row = store.lockPatient(patientId).orElseThrow(() -> new UnknownResourceException(notFound));
+        String from = row.generalPractitioner();
+        if (!clinician.practitionerId().equals(from)) {
+            // Handed over by someone else meanwhile: no longer the caller's patient.
+            UnknownResourceException.unlessReadable(patientId, () -> {
+                throw new AccessRefusedException("Patient " + patientId + " is not on the panel of " + clinician.id() + ".");
+            }, notFound);
+        }
+        Instant now = clock.instant();
+        Patient stored = fhir.newJsonParser().parseResource(Patient.class, row.resourceJson());
+        stored.setGeneralPractitioner(new ArrayList<>());
+        stored.addGeneralPractitioner().setReference("Practitioner/" + to);
+        stored.getMeta().setVersionId(String.valueOf(row.versionId() + 1)).setLastUpdated(Date.from(now));
+        Identifier ident = stored.getIdentifierFirstRep();
+        HumanName name = stored.getNameFirstRep();
+        String json = fhir.newJsonParser().encodeResourceToString(stored);
+        row.update(ident.getSystem(), ident.getValue(), name.getFamily(), name.getGivenAsSingleString(),
+                stored.hasBirthDate() ? stored.getBirthDate().toInstant().atZone(ZoneOffset.UTC).toLocalDate() : null,
+                stored.hasGender() ? stored.getGender().toCode() : null, to, now, json);
+        audit.append(AuditEvent.of(AuditEventType.CARE_TEAM_CHANGED, clinician, patientId, Map.of(
+                "from", from, "to", to, "reason", CallerText.capped(reason.trim()), "version", row.versionId(),
+                "resourceHash", Fingerprints.sha256Hex(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+        return stored;
+    }
+
+    /** Records a system's refused change of a patient's responsible clinician ({@code CARE_TEAM_CHANGE_REFUSED}), in a transaction of its own. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void recordRefusal(CareTeamChangeRefusedException refused, Actor actor, String client) {
+        audit.append(AuditEvent.of(AuditEventType.CARE_TEAM_CHANGE_REFUSED, actor, refused.patientId(), Map.of(
+                "current", refused.current(), "sent", String.valueOf(refused.sent()), "client", String.valueOf(client))));
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

@@ -57,8 +57,14 @@ public final class Clinic {
         return api;
     }
 
+    /** The EHR's token (private_key_jwt), with every system scope the realm lets it ask for. */
     public String ehr() {
-        return cached("ehr", () -> tokens.clientCredentials(KeycloakTokens.EHR_CLIENT, credentials.ehrSecret()));
+        return cached("ehr", () -> tokens.systemToken(credentials.ehrKey(), KeycloakTokens.EHR_SCOPES));
+    }
+
+    /** The wearable gateway's token (private_key_jwt): it may only send observations. */
+    public String gateway() {
+        return cached("gateway", () -> tokens.systemToken(credentials.gatewayKey(), KeycloakTokens.GATEWAY_SCOPES));
     }
 
     public String steward() {
@@ -137,7 +143,13 @@ public final class Clinic {
      * queued (see {@link #awaitDecisions}); returns the reply (201 when accepted).
      */
     public ClinLoopClient.Reply postReading(String patientId, Instant effective, double systolic, double diastolic) {
-        ClinLoopClient.Reply reply = api.post("/fhir/Observation", ehr(), ClinLoopClient.FHIR_JSON,
+        return postReading(patientId, effective, systolic, diastolic, ehr());
+    }
+
+    /** The same, sent with another system's token (the wearable gateway's, say). */
+    public ClinLoopClient.Reply postReading(String patientId, Instant effective, double systolic, double diastolic,
+                                            String systemToken) {
+        ClinLoopClient.Reply reply = api.post("/fhir/Observation", systemToken, ClinLoopClient.FHIR_JSON,
                 FhirJson.bloodPressure(patientId, effective, systolic, diastolic).toString());
         if (reply.status() == 201) {
             awaitDecisions(patientId);

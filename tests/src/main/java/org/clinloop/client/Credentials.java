@@ -8,12 +8,14 @@ import java.util.Objects;
 
 /**
  * The generated demo/test secrets, read from the environment that {@code ./clinloop} sets up: one
- * password per realm user (no two users share one), and the EHR client's secret.
+ * password per realm user (no two users share one), and the signing keys of the realm's system
+ * clients (they authenticate with private_key_jwt, not a secret).
  *
- * @param passwords each realm user's password, by username
- * @param ehrSecret client secret of clinloop-ehr
+ * @param passwords  each realm user's password, by username
+ * @param ehrKey     the signing key of clinloop-ehr
+ * @param gatewayKey the signing key of clinloop-gateway
  */
-public record Credentials(Map<String, String> passwords, String ehrSecret) {
+public record Credentials(Map<String, String> passwords, SystemKey ehrKey, SystemKey gatewayKey) {
 
     /** The realm's people, each with a password of their own. */
     public static final List<String> USERS = List.of(Clinic.RIVERA, Clinic.OKAFOR, Clinic.JONES, Clinic.LEE,
@@ -21,7 +23,8 @@ public record Credentials(Map<String, String> passwords, String ehrSecret) {
 
     public Credentials {
         passwords = Map.copyOf(passwords);
-        Objects.requireNonNull(ehrSecret, "The EHR client secret is required.");
+        Objects.requireNonNull(ehrKey, "The EHR client's key is required.");
+        Objects.requireNonNull(gatewayKey, "The gateway client's key is required.");
     }
 
     public static Credentials fromEnvironment() {
@@ -29,7 +32,14 @@ public record Credentials(Map<String, String> passwords, String ehrSecret) {
         for (String user : USERS) {
             passwords.put(user, env(variableFor(user)));
         }
-        return new Credentials(passwords, env("CLINLOOP_EHR_CLIENT_SECRET"));
+        return new Credentials(passwords, systemKey(KeycloakTokens.EHR_CLIENT, "EHR"),
+                systemKey(KeycloakTokens.GATEWAY_CLIENT, "GATEWAY"));
+    }
+
+    /** A system client's key as {@code ./clinloop} generated it: CLINLOOP_<NAME>_KEY_FILE and _KEY_ID. */
+    private static SystemKey systemKey(String clientId, String name) {
+        return SystemKey.fromPem(clientId, env("CLINLOOP_" + name + "_KEY_ID"),
+                java.nio.file.Path.of(env("CLINLOOP_" + name + "_KEY_FILE")));
     }
 
     /**

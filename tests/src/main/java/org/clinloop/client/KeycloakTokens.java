@@ -21,7 +21,18 @@ public final class KeycloakTokens {
      * in with {@link BrowserSignIn}).
      */
     public static final String DEVTOOLS_CLIENT = "clinloop-devtools";
+    /** The realm's example EHR system (private_key_jwt). */
     public static final String EHR_CLIENT = "clinloop-ehr";
+    /** The realm's example wearable gateway (private_key_jwt; may only send observations). */
+    public static final String GATEWAY_CLIENT = "clinloop-gateway";
+    /** Every SMART system scope the realm lets the EHR client ask for (its optional client scopes). */
+    public static final java.util.List<String> EHR_SCOPES = java.util.List.of("system/Patient.c", "system/Patient.u",
+            "system/Patient.rs", "system/Observation.c", "system/Observation.rs", "system/MedicationRequest.c",
+            "system/MedicationRequest.rs", "system/Device.c", "system/Device.rs", "system/MedicationStatement.c",
+            "system/MedicationStatement.rs");
+    /** The gateway's one scope. */
+    public static final java.util.List<String> GATEWAY_SCOPES = java.util.List.of("system/Observation.c");
+    private static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String tokenUrl;
@@ -42,9 +53,42 @@ public final class KeycloakTokens {
                 "password", password));
     }
 
-    /** A system's token (client credentials), e.g. the EHR's. */
+    /** A token of a client authenticated with a secret (client credentials): Keycloak's own clients, tests' own. */
     public String clientCredentials(String clientId, String secret) {
         return token(Map.of("grant_type", "client_credentials", "client_id", clientId, "client_secret", secret));
+    }
+
+    /** The same, asking for {@code scopes} (a test's own system client with a secret, for instance). */
+    public String clientCredentials(String clientId, String secret, java.util.Collection<String> scopes) {
+        return token(Map.of("grant_type", "client_credentials", "client_id", clientId, "client_secret", secret,
+                "scope", String.join(" ", scopes)));
+    }
+
+    /**
+     * A system's token as SMART Backend Services obtain one: client credentials, the client
+     * authenticated by a JWT it signed ({@code private_key_jwt}), asking for {@code scopes} (none:
+     * a token without system scopes, which the service refuses everything).
+     */
+    public String systemToken(SystemKey key, java.util.Collection<String> scopes) {
+        Map<String, String> form = new java.util.LinkedHashMap<>(Map.of("grant_type", "client_credentials",
+                "client_id", key.clientId(), "client_assertion_type", JWT_BEARER,
+                "client_assertion", key.assertion(tokenUrl, 300)));
+        if (!scopes.isEmpty()) {
+            form.put("scope", String.join(" ", scopes));
+        }
+        return token(form);
+    }
+
+    /** The token's granted {@code scope} claim, split (for tests that check what Keycloak granted). */
+    public static java.util.List<String> grantedScopes(String token) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode claims = JSON.readTree(java.util.Base64.getUrlDecoder()
+                    .decode(token.split("\\.")[1]));
+            String scope = claims.path("scope").asText("").trim();
+            return scope.isEmpty() ? java.util.List.of() : java.util.List.of(scope.split("\\s+"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Expected a JWT, found something else", e);
+        }
     }
 
     /** Exchanges an authorization code for a token (public client with PKCE: the code verifier, no secret). */

@@ -108,7 +108,8 @@ public final class DemoSimulator {
     static void post(Clinic clinic, Profile p, Instant at, double systolic, double diastolic) {
         long s = Math.round(systolic);
         long d = Math.round(diastolic);
-        ClinLoopClient.Reply r = clinic.postReading(p.id(), at, s, d);
+        // Wearable readings come from the gateway, whose token may only create Observations.
+        ClinLoopClient.Reply r = clinic.postReading(p.id(), at, s, d, clinic.gateway());
         Clinic.expect(r, 201);
         say(String.format(Locale.ROOT, "%-12s %s  %d/%d mm[Hg]  -> Observation/%s", p.id(), at, s, d,
                 r.json().get("id").asText()));

@@ -90,8 +90,8 @@ class AuditDetailCapIT {
     void theFirstRequestOfASessionIsRecordedCut() throws IOException {
         // A token of its own, so that its first request opens a session (SIGN_IN).
         Credentials credentials = Credentials.fromEnvironment();
-        String token = new KeycloakTokens(ItEnvironment.KEYCLOAK).clientCredentials(KeycloakTokens.EHR_CLIENT,
-                credentials.ehrSecret());
+        String token = new KeycloakTokens(ItEnvironment.KEYCLOAK).systemToken(credentials.ehrKey(),
+                KeycloakTokens.EHR_SCOPES);
         String path = "/fhir/Patient/" + "p".repeat(3000);
         assertThat(api.get(path, token).status()).isBetween(400, 499);
 

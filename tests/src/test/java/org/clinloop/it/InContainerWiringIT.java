@@ -48,7 +48,7 @@ class InContainerWiringIT {
     static WebArchive service() {
         File war = new File(System.getProperty("service.war"));
         return ShrinkWrap.create(ZipImporter.class, "clinloop-arquillian.war").importFrom(war).as(WebArchive.class)
-                .addClass(InContainerWiringIT.class)
+                .addClass(InContainerWiringIT.class).addClass(org.clinloop.client.SystemKey.class)
                 .addAsLibraries(jarOf(org.assertj.core.api.Assertions.class));
     }
 
@@ -397,14 +397,24 @@ class InContainerWiringIT {
         return null;
     }
 
-    /** The EHR's token: the server inherited the generated secrets from ./clinloop test. */
+    /**
+     * The EHR's token (private_key_jwt, the scopes this test needs): the server inherited the
+     * generated key's file and id from ./clinloop test.
+     */
     static String ehrToken() throws Exception {
         String keycloak = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("keycloak.url", String.class);
+        String tokenUrl = keycloak + "/realms/clinloop/protocol/openid-connect/token";
+        org.clinloop.client.SystemKey key = org.clinloop.client.SystemKey.fromPem("clinloop-ehr",
+                System.getenv("CLINLOOP_EHR_KEY_ID"), java.nio.file.Path.of(System.getenv("CLINLOOP_EHR_KEY_FILE")));
+        String form = "grant_type=client_credentials&client_id=clinloop-ehr"
+                + "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+                + "&client_assertion=" + key.assertion(tokenUrl, 300)
+                + "&scope=" + java.net.URLEncoder.encode("system/Patient.u system/Observation.c",
+                java.nio.charset.StandardCharsets.UTF_8);
         var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(keycloak + "/realms/clinloop/protocol/openid-connect/token"))
+                        java.net.URI.create(tokenUrl))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=clinloop-ehr"
-                        + "&client_secret=" + System.getenv("CLINLOOP_EHR_CLIENT_SECRET"))).build(),
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         var matcher = java.util.regex.Pattern.compile("\"access_token\":\"([^\"]+)\"").matcher(response.body());
         if (!matcher.find()) {

@@ -32,30 +32,51 @@ final class KeycloakAdmin {
     }
 
     /**
-     * A confidential client of the ClinLoop realm with client credentials, a service account of
-     * {@code role} and the {@code clinloop-api} scope, like {@code clinloop-ehr}; an older one of the
-     * same id is replaced.
+     * A confidential client of the ClinLoop realm with client credentials and a secret, a service
+     * account of {@code role}, the {@code clinloop-api} scope and {@code systemScopes} (SMART system
+     * scopes it may ask for); an older one of the same id is replaced.
      */
-    void createSystemClient(String clientId, String secret, String role) {
+    void createSystemClient(String clientId, String secret, String role, java.util.Collection<String> systemScopes) {
+        ObjectNode client = JSON.createObjectNode().put("clientAuthenticatorType", "client-secret").put("secret", secret);
+        createSystemClient(clientId, client, role, systemScopes);
+    }
+
+    /**
+     * A system client as SMART Backend Services register one: authenticated by a JWT it signs
+     * ({@code private_key_jwt}: Keycloak's {@code client-jwt} authenticator, RS384) and checked
+     * against the JWKS registered here ({@code jwks}: the public keys, as JSON), a service account of
+     * {@code role}, and {@code systemScopes} it may ask for; an older one of the same id is replaced.
+     */
+    void createJwtClient(String clientId, String jwks, String role, java.util.Collection<String> systemScopes) {
+        ObjectNode client = JSON.createObjectNode().put("clientAuthenticatorType", "client-jwt");
+        client.putObject("attributes").put("use.jwks.url", "false").put("use.jwks.string", "true")
+                .put("jwks.string", jwks).put("token.endpoint.auth.signing.alg", "RS384");
+        createSystemClient(clientId, client, role, systemScopes);
+    }
+
+    private void createSystemClient(String clientId, ObjectNode client, String role, java.util.Collection<String> systemScopes) {
         String admin = token();
         deleteClient(clientId, admin);
-        ObjectNode client = JSON.createObjectNode()
-                .put("clientId", clientId).put("enabled", true).put("publicClient", false)
-                .put("clientAuthenticatorType", "client-secret").put("secret", secret)
+        client.put("clientId", clientId).put("enabled", true).put("publicClient", false)
                 .put("standardFlowEnabled", false).put("directAccessGrantsEnabled", false)
                 .put("serviceAccountsEnabled", true);
         client.putArray("defaultClientScopes").add("clinloop-api");
+        com.fasterxml.jackson.databind.node.ArrayNode optional = client.putArray("optionalClientScopes");
+        systemScopes.forEach(optional::add);
         HttpResponse<String> created = send("POST", "/clients", admin, client.toString());
         require(created, 201);
         String id = created.headers().firstValue("Location").map(l -> l.substring(l.lastIndexOf('/') + 1))
                 .orElseThrow(() -> new IllegalStateException("Keycloak created a client without a Location"));
-        JsonNode scopes = json(require(send("GET", "/clients/" + id + "/default-client-scopes", admin, null), 200));
-        if (!scopes.toString().contains("\"clinloop-api\"")) {
-            for (JsonNode scope : json(require(send("GET", "/client-scopes", admin, null), 200))) {
-                if ("clinloop-api".equals(scope.get("name").asText())) {
-                    require(send("PUT", "/clients/" + id + "/default-client-scopes/" + scope.get("id").asText(), admin,
-                            null), 204);
-                }
+        JsonNode all = json(require(send("GET", "/client-scopes", admin, null), 200));
+        JsonNode defaults = json(require(send("GET", "/clients/" + id + "/default-client-scopes", admin, null), 200));
+        if (!defaults.toString().contains("\"clinloop-api\"")) {
+            require(send("PUT", "/clients/" + id + "/default-client-scopes/" + scopeId(all, "clinloop-api"), admin,
+                    null), 204);
+        }
+        JsonNode optionals = json(require(send("GET", "/clients/" + id + "/optional-client-scopes", admin, null), 200));
+        for (String scope : systemScopes) {
+            if (!optionals.toString().contains("\"" + scope + "\"")) {
+                require(send("PUT", "/clients/" + id + "/optional-client-scopes/" + scopeId(all, scope), admin, null), 204);
             }
         }
         String user = json(require(send("GET", "/clients/" + id + "/service-account-user", admin, null), 200))
@@ -63,6 +84,15 @@ final class KeycloakAdmin {
         JsonNode realmRole = json(require(send("GET", "/roles/" + role, admin, null), 200));
         require(send("POST", "/users/" + user + "/role-mappings/realm", admin,
                 JSON.createArrayNode().add(realmRole).toString()), 204);
+    }
+
+    private static String scopeId(JsonNode scopes, String name) {
+        for (JsonNode scope : scopes) {
+            if (name.equals(scope.get("name").asText())) {
+                return scope.get("id").asText();
+            }
+        }
+        throw new IllegalStateException("Expected a client scope " + name + " in the realm, found none");
     }
 
     /** The ClinLoop realm's clients as Keycloak holds them, its own (admin-cli, account, …) included. */

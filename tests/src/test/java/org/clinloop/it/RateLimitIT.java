@@ -43,8 +43,8 @@ class RateLimitIT {
         patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 1, null);
         admin = new KeycloakAdmin(ItEnvironment.KEYCLOAK);
         String secret = UUID.randomUUID().toString();
-        admin.createSystemClient(CLIENT, secret, "ehr-system");
-        token = new KeycloakTokens(ItEnvironment.KEYCLOAK).clientCredentials(CLIENT, secret);
+        admin.createSystemClient(CLIENT, secret, "ehr-system", KeycloakTokens.EHR_SCOPES);
+        token = new KeycloakTokens(ItEnvironment.KEYCLOAK).clientCredentials(CLIENT, secret, KeycloakTokens.EHR_SCOPES);
     }
 
     @AfterAll

@@ -30,6 +30,7 @@ import org.clinloop.client.BrowserSignIn;
 import org.clinloop.client.Clinic;
 import org.clinloop.client.Credentials;
 import org.clinloop.client.KeycloakTokens;
+import org.clinloop.client.SystemKey;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -64,12 +65,21 @@ class RealmHygieneIT {
                 // The right secret: refused for the grant, not for a wrong secret.
                 form.put("client_secret", resolve(client.get("secret").asText(), Map.of()));
             }
+            if ("client-jwt".equals(client.path("clientAuthenticatorType").asText())) {
+                // A system client: its own signed assertion, so that it too is refused for the grant.
+                SystemKey key = KeycloakTokens.GATEWAY_CLIENT.equals(clientId) ? credentials.gatewayKey()
+                        : credentials.ehrKey();
+                assertThat(key.clientId()).as("a key for %s", clientId).isEqualTo(clientId);
+                form.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+                form.put("client_assertion", key.assertion(ItEnvironment.KEYCLOAK
+                        + "/realms/clinloop/protocol/openid-connect/token", 300));
+            }
             HttpResponse<String> r = post(ItEnvironment.KEYCLOAK + "/realms/clinloop/protocol/openid-connect/token", form);
             assertThat(r.statusCode()).as("password grant on %s: %s", clientId, r.body()).isIn(400, 401);
             assertThat(JSON.readTree(r.body()).path("error").asText()).as(clientId).isEqualTo("unauthorized_client");
             tried.add(clientId);
         }
-        assertThat(tried).contains("clinloop-portal", "clinloop-ehr", "admin-cli");
+        assertThat(tried).contains("clinloop-portal", "clinloop-ehr", "clinloop-gateway", "admin-cli");
     }
 
     @Test
@@ -139,7 +149,10 @@ class RealmHygieneIT {
         }
     }
 
-    /** The realm file's {@code ${NAME}}s replaced as Keycloak's import does, from the environment (or {@code extra}). */
+    /**
+     * The realm file's {@code ${NAME}}s replaced as Keycloak's import does, from the environment (or
+     * {@code extra}), each value escaped for a JSON string (a system client's JWKS is JSON itself).
+     */
     private static String resolve(String text, Map<String, String> extra) {
         Matcher m = PLACEHOLDER.matcher(text);
         StringBuilder out = new StringBuilder();
@@ -148,7 +161,7 @@ class RealmHygieneIT {
             if (value == null || value.isEmpty()) {
                 throw new IllegalStateException(m.group(1) + " is not set: run through ./clinloop test");
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
+            m.appendReplacement(out, Matcher.quoteReplacement(value.replace("\\", "\\\\").replace("\"", "\\\"")));
         }
         return m.appendTail(out).toString();
     }

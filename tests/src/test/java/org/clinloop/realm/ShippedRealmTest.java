@@ -97,6 +97,44 @@ class ShippedRealmTest {
         assertThat(placeholders.values()).doesNotHaveDuplicates();
     }
 
+    /**
+     * Issue 14, hole 3: no shared secret that can do everything. Each system (an EHR, a gateway) is
+     * a client of its own that authenticates with a JWT it signs (private_key_jwt), checked against
+     * its registered JWKS (a placeholder here, filled per deployment), and carries SMART system
+     * scopes it must ask for; the gateway may only send observations. The one secret left belongs
+     * to ClinLoop's own import of failed sign-ins, which may only view events.
+     */
+    @Test
+    void systemClientsSignTheirOwnAssertionsAndHaveScopesNotASharedSecret() {
+        Map<String, JsonNode> byId = new TreeMap<>();
+        for (JsonNode client : realm.get("clients")) {
+            byId.put(client.get("clientId").asText(), client);
+            if (client.path("serviceAccountsEnabled").asBoolean()
+                    && "client-secret".equals(client.path("clientAuthenticatorType").asText("client-secret"))) {
+                assertThat(client.get("clientId").asText()).as("a client with a secret").isEqualTo("clinloop-sign-in-audit");
+            }
+        }
+        for (String system : List.of("clinloop-ehr", "clinloop-gateway")) {
+            JsonNode client = byId.get(system);
+            assertThat(client).as(system).isNotNull();
+            assertThat(client.get("clientAuthenticatorType").asText()).as(system).isEqualTo("client-jwt");
+            assertThat(client.has("secret")).as("%s has a secret", system).isFalse();
+            assertThat(client.at("/attributes/use.jwks.string").asText()).isEqualTo("true");
+            assertThat(client.at("/attributes/jwks.string").asText()).matches("\\$\\{CLINLOOP_[A-Z]+_JWKS}");
+            assertThat(client.at("/attributes/token.endpoint.auth.signing.alg").asText()).isEqualTo("RS384");
+            assertThat(client.get("optionalClientScopes")).as(system).allSatisfy(scope ->
+                    assertThat(scope.asText()).matches("system/[A-Z][A-Za-z]+\\.c?r?u?d?s?"));
+        }
+        assertThat(byId.get("clinloop-gateway").get("optionalClientScopes")).extracting(JsonNode::asText)
+                .containsExactly("system/Observation.c");
+        assertThat(byId.get("clinloop-ehr").get("optionalClientScopes")).extracting(JsonNode::asText)
+                .contains("system/Patient.u", "system/Patient.rs", "system/Observation.c", "system/Observation.rs");
+        List<String> scopes = new ArrayList<>();
+        realm.get("clientScopes").forEach(s -> scopes.add(s.get("name").asText()));
+        byId.values().forEach(c -> c.path("optionalClientScopes").forEach(s ->
+                assertThat(scopes).as("the realm defines %s", s.asText()).contains(s.asText())));
+    }
+
     private static JsonNode flow(String alias) {
         for (JsonNode f : realm.get("authenticationFlows")) {
             if (alias.equals(f.get("alias").asText())) {

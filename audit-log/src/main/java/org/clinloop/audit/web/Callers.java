@@ -36,6 +36,17 @@ public final class Callers {
         return principal instanceof JsonWebToken jwt ? claim(jwt, "azp") : null;
     }
 
+    /**
+     * The OAuth scopes the caller's token was granted (its space-separated {@code scope} claim), in
+     * the order given; empty when it has none. SMART system scopes ({@code system/Observation.c})
+     * are among them for system clients.
+     */
+    public static java.util.List<String> scopes(Principal principal) {
+        String scope = principal instanceof JsonWebToken jwt ? claim(jwt, "scope") : null;
+        return scope == null ? java.util.List.of() : java.util.Arrays.stream(scope.trim().split("\\s+"))
+                .filter(s -> !s.isEmpty()).toList();
+    }
+
     /** The actor of a JAX-RS request; 401 when there is none (the container lets no such request through). */
     public static Actor require(jakarta.ws.rs.core.SecurityContext security) {
         return from(security.getUserPrincipal()).orElseThrow(() -> new jakarta.ws.rs.NotAuthorizedException("Bearer"));

@@ -77,7 +77,8 @@ public final class AuditResourceProviders {
                         ? AuditEvent.AuditEventAction.E : AuditEvent.AuditEventAction.C);
         ae.setRecorded(Date.from(e.recordedAt()));
         ae.setOutcome(e.type() == AuditEventType.OBSERVATION_REJECTED || e.type() == AuditEventType.MODEL_ACTIVATION_REFUSED
-                || e.type() == AuditEventType.SIGN_IN_FAILED
+                || e.type() == AuditEventType.SIGN_IN_FAILED || e.type() == AuditEventType.SCOPE_REFUSED
+                || e.type() == AuditEventType.CARE_TEAM_CHANGE_REFUSED
                 ? AuditEvent.AuditEventOutcome._4 : AuditEvent.AuditEventOutcome._0);
         AuditEvent.AuditEventAgentComponent agent = ae.addAgent();
         agent.setWho(new Reference().setDisplay(e.actorId())).setRequestor(true);

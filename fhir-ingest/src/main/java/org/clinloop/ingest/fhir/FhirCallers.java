@@ -22,6 +22,12 @@ final class FhirCallers {
         throw new AuthenticationException("Expected an HTTP request with a bearer token");
     }
 
+    /** The client app the caller's token was issued to ({@code azp}), or null. */
+    static String client(RequestDetails request) {
+        return request instanceof ServletRequestDetails servlet
+                ? Callers.client(servlet.getServletRequest().getUserPrincipal()) : null;
+    }
+
     /** The caller, who must hold one of {@code roles}; 403 otherwise. */
     static Actor requireAnyRole(RequestDetails request, String... roles) {
         Actor actor = actor(request);

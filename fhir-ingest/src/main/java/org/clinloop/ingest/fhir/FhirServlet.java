@@ -71,6 +71,8 @@ public class FhirServlet extends RestfulServer {
         paging.setMaximumPageSize(ObservationProvider.MAX_PAGE);
         setPagingProvider(paging);
         registerProvider(transactions);
+        // A system client's SMART scopes are checked before any work on its request (issue 14).
+        registerInterceptor(new SystemScopeHooks(audit));
         registerInterceptor(new OutcomeTranslator(getFhirContext()));
         registerInterceptor(new CapabilityStatementCompleter());
         // Every read of patient data leaves one audit entry, refused and failed reads included (issue 14).

@@ -20,6 +20,8 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Date;
 import java.util.List;
+import org.clinloop.audit.Actor;
+import org.clinloop.ingest.CareTeamChangeRefusedException;
 import org.clinloop.ingest.PatientDirectory;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
@@ -47,7 +49,14 @@ public class PatientProvider implements IResourceProvider {
     @Update
     public MethodOutcome update(@IdParam IdType id, @ResourceParam Patient patient, RequestDetails request) {
         FhirCallers.requireBody(patient);
-        Patient stored = directory.save(patient, id.getIdPart(), FhirCallers.actor(request));
+        Actor actor = FhirCallers.actor(request);
+        Patient stored;
+        try {
+            stored = directory.save(patient, id.getIdPart(), actor);
+        } catch (CareTeamChangeRefusedException refused) {
+            directory.recordRefusal(refused, actor, FhirCallers.client(request));
+            throw refused;
+        }
         MethodOutcome outcome = new MethodOutcome(stored.getIdElement().withResourceType("Patient")
                 .withVersion(stored.getMeta().getVersionId())).setResource(stored);
         outcome.setCreated("1".equals(stored.getMeta().getVersionId()));

@@ -21,8 +21,10 @@ import org.clinloop.approval.AccessRefusedException;
 import org.clinloop.approval.Roles;
 import org.clinloop.approval.UnknownResourceException;
 import org.clinloop.audit.Actor;
+import org.clinloop.audit.AuditLog;
 import org.clinloop.audit.outage.DatabaseUnavailable;
 import org.clinloop.ingest.AssertionRefusedException;
+import org.clinloop.ingest.CareTeamChangeRefusedException;
 import org.clinloop.ingest.InputProblem;
 import org.clinloop.ingest.InvalidInputException;
 import org.clinloop.ingest.ObservationIntake;
@@ -64,6 +66,8 @@ public class TransactionProvider {
     @Inject
     PatientDirectory patients;
     @Inject
+    AuditLog audit;
+    @Inject
     @ConfigProperty(name = "clinloop.limits.bundle-entries", defaultValue = "1000")
     int maxEntries;
 
@@ -76,7 +80,33 @@ public class TransactionProvider {
                     + (bundle.hasType() ? bundle.getType().toCode() : "none"));
         }
         requireWithinEntryCap(bundle, maxEntries);
-        return batch ? batch(bundle, actor) : transaction(bundle, actor);
+        java.util.Map<Integer, SystemScopeHooks.Refused> refused = refusedByScope(bundle, batch, request);
+        return batch ? batch(bundle, actor, refused) : transaction(bundle, actor);
+    }
+
+    /**
+     * A system client's SMART scopes, checked for every entry before the first is looked at (issue
+     * 14): a transaction with any entry its scopes do not allow is refused whole (403, one issue per
+     * such entry); a batch answers each such entry 403 and goes on with the others. Either way one
+     * {@code SCOPE_REFUSED} entry records them. Returns the batch entries refused, by index.
+     */
+    private java.util.Map<Integer, SystemScopeHooks.Refused> refusedByScope(Bundle bundle, boolean batch, RequestDetails request) {
+        Optional<Actor> system = SystemScopeHooks.system(request);
+        if (system.isEmpty()) {
+            return java.util.Map.of();
+        }
+        SystemScopes scopes = SystemScopeHooks.scopes(request);
+        List<SystemScopeHooks.Refused> refused = SystemScopeHooks.refusedEntries(scopes, bundle);
+        if (refused.isEmpty()) {
+            return java.util.Map.of();
+        }
+        new SystemScopeHooks(audit).record(system.get(), request, scopes, refused);
+        if (!batch) {
+            throw SystemScopeHooks.forbidden(refused);
+        }
+        java.util.Map<Integer, SystemScopeHooks.Refused> entries = new java.util.HashMap<>();
+        refused.forEach(r -> entries.put(r.entry(), r));
+        return entries;
     }
 
     /** 413 with an OperationOutcome naming the cap and the count when the Bundle has more than {@code max} entries. */
@@ -136,10 +166,16 @@ public class TransactionProvider {
         }
     }
 
-    private Bundle batch(Bundle bundle, Actor actor) {
+    private Bundle batch(Bundle bundle, Actor actor, java.util.Map<Integer, SystemScopeHooks.Refused> refusedByScope) {
         Bundle response = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
         for (int i = 0; i < bundle.getEntry().size(); i++) {
             Bundle.BundleEntryComponent e = bundle.getEntry().get(i);
+            SystemScopeHooks.Refused scope = refusedByScope.get(i);
+            if (scope != null) {
+                failed(response, "403 Forbidden", (OperationOutcome) SystemScopeHooks.forbidden(List.of(scope))
+                        .getOperationOutcome());
+                continue;
+            }
             if (e.getResource() instanceof Patient || e.getResource() instanceof MedicationRequest) {
                 recordEntry(response, e, i, actor);
                 continue;
@@ -221,6 +257,9 @@ public class TransactionProvider {
                 PatientDirectory.Saved saved;
                 try {
                     saved = patients.saveWithWarnings(patient, id, actor);
+                } catch (CareTeamChangeRefusedException refused) {
+                    patients.recordRefusal(refused, actor, null);
+                    throw refused;
                 } catch (InvalidInputException refused) {
                     throw new InvalidInputException(InputProblem.under(InputProblem.entry(i), refused.problems()));
                 }
