@@ -10,6 +10,11 @@ public final class Roles {
     public static final String COMPLIANCE_OFFICER = "compliance-officer";
     public static final String MODEL_STEWARD = "model-steward";
     public static final String EHR_SYSTEM = "ehr-system";
+    /**
+     * A wearable or home-device gateway: a system client (role {@link #EHR_SYSTEM} too, held to its
+     * SMART scopes) whose observations are device measurements, never labs or pregnancy status.
+     */
+    public static final String DEVICE_GATEWAY = "device-gateway";
 
     private Roles() {
     }

@@ -256,7 +256,9 @@ public class ObservationIntake {
         return Optional.of(new InputProblem("Observation.code", "forbidden", "expected " + kind.name().toLowerCase()
                 + " (LOINC " + kind.code() + ") from " + kind.sources().stream().map(ObservationSource::display)
                 .reduce((a, b) -> a + " or " + b).orElse("nobody") + ", found one sent by " + actor.id() + " as "
-                + source.code() + (kind.assertableBy(ObservationSource.PATIENT) ? ""
+                + source.code() + (source == ObservationSource.DEVICE_GATEWAY
+                ? ": a device gateway sends device measurements, not labs, pregnancy status or symptoms"
+                : kind.assertableBy(ObservationSource.PATIENT) ? ""
                 : ": a patient may report symptoms and send vital signs, not labs or pregnancy status")));
     }
 

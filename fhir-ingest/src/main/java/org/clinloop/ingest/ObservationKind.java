@@ -55,9 +55,10 @@ public enum ObservationKind {
 
     /** Who may assert which kinds (an enum constant cannot refer to a static field of its own enum). */
     private static final class Sources {
-        /** Vital signs and activity: measured by the EHR, a clinician, the patient's own device or app. */
+        /** Vital signs and activity: measured by the EHR, a clinician, a device gateway, the patient's own device or app. */
         static final Set<ObservationSource> MEASURED = Set.copyOf(EnumSet.of(ObservationSource.EHR_SYSTEM,
-                ObservationSource.CLINICIAN, ObservationSource.PATIENT, ObservationSource.SYSTEM));
+                ObservationSource.DEVICE_GATEWAY, ObservationSource.CLINICIAN, ObservationSource.PATIENT,
+                ObservationSource.SYSTEM));
         /** Labs and pregnancy status: they can clear a contraindication, so only the EHR and clinicians. */
         static final Set<ObservationSource> CLINICAL = Set.copyOf(EnumSet.of(ObservationSource.EHR_SYSTEM,
                 ObservationSource.CLINICIAN));

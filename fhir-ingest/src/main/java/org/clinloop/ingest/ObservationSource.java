@@ -17,8 +17,13 @@ import org.clinloop.audit.Actor;
  */
 public enum ObservationSource {
 
-    /** An EHR or laboratory system (role {@code ehr-system}); wearable gateways sign in the same way. */
+    /** An EHR or laboratory system (role {@code ehr-system}). */
     EHR_SYSTEM("ehr-system", "EHR system", true),
+    /**
+     * A wearable or home-device gateway (roles {@code ehr-system} and {@code device-gateway}): device
+     * measurements only, and never trusted to clear a contraindication.
+     */
+    DEVICE_GATEWAY("device-gateway", "wearable gateway", false),
     /** A clinician acting for a patient on their panel. */
     CLINICIAN("clinician", "clinician", true),
     /** The patient themself (their app): patient-entered, self-reported. */
@@ -70,11 +75,15 @@ public enum ObservationSource {
      * In which capacity {@code actor} sends an observation about {@code patientId}; empty when
      * they may not send one at all. A person writing about themself is the patient, whatever other
      * roles they hold (a clinician's own reading is patient-entered); otherwise the EHR system, a
-     * clinician of the patient's panel, or ClinLoop's own component, in that order.
+     * clinician of the patient's panel, or ClinLoop's own component, in that order; a device gateway is
+     * a gateway, never the EHR, whatever else its token says.
      */
     public static Optional<ObservationSource> of(Actor actor, String patientId, CareTeam careTeam) {
         if (actor.hasRole(Roles.PATIENT) && patientId != null && patientId.equals(actor.patientId())) {
             return Optional.of(PATIENT);
+        }
+        if (actor.hasRole(Roles.DEVICE_GATEWAY)) {
+            return Optional.of(DEVICE_GATEWAY); // before EHR_SYSTEM: a gateway signs in as a system too
         }
         if (actor.hasRole(Roles.EHR_SYSTEM)) {
             return Optional.of(EHR_SYSTEM);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.clinloop.approval.CareTeam;
@@ -22,16 +23,16 @@ class AssertionRightsTest {
 
     /** The expected table, written out by hand: kind → sources allowed. Anything missing is refused. */
     static final Map<ObservationKind, Set<ObservationSource>> ALLOWED = Map.of(
-            ObservationKind.BLOOD_PRESSURE, EnumSet.of(ObservationSource.EHR_SYSTEM, ObservationSource.CLINICIAN,
-                    ObservationSource.PATIENT, ObservationSource.SYSTEM),
-            ObservationKind.HEART_RATE, EnumSet.of(ObservationSource.EHR_SYSTEM, ObservationSource.CLINICIAN,
-                    ObservationSource.PATIENT, ObservationSource.SYSTEM),
-            ObservationKind.STEPS, EnumSet.of(ObservationSource.EHR_SYSTEM, ObservationSource.CLINICIAN,
-                    ObservationSource.PATIENT, ObservationSource.SYSTEM),
-            ObservationKind.BODY_WEIGHT, EnumSet.of(ObservationSource.EHR_SYSTEM, ObservationSource.CLINICIAN,
-                    ObservationSource.PATIENT, ObservationSource.SYSTEM),
-            ObservationKind.OXYGEN_SATURATION, EnumSet.of(ObservationSource.EHR_SYSTEM, ObservationSource.CLINICIAN,
-                    ObservationSource.PATIENT, ObservationSource.SYSTEM),
+            ObservationKind.BLOOD_PRESSURE, EnumSet.of(ObservationSource.EHR_SYSTEM, ObservationSource.DEVICE_GATEWAY,
+                    ObservationSource.CLINICIAN, ObservationSource.PATIENT, ObservationSource.SYSTEM),
+            ObservationKind.HEART_RATE, EnumSet.of(ObservationSource.EHR_SYSTEM, ObservationSource.DEVICE_GATEWAY,
+                    ObservationSource.CLINICIAN, ObservationSource.PATIENT, ObservationSource.SYSTEM),
+            ObservationKind.STEPS, EnumSet.of(ObservationSource.EHR_SYSTEM, ObservationSource.DEVICE_GATEWAY,
+                    ObservationSource.CLINICIAN, ObservationSource.PATIENT, ObservationSource.SYSTEM),
+            ObservationKind.BODY_WEIGHT, EnumSet.of(ObservationSource.EHR_SYSTEM, ObservationSource.DEVICE_GATEWAY,
+                    ObservationSource.CLINICIAN, ObservationSource.PATIENT, ObservationSource.SYSTEM),
+            ObservationKind.OXYGEN_SATURATION, EnumSet.of(ObservationSource.EHR_SYSTEM, ObservationSource.DEVICE_GATEWAY,
+                    ObservationSource.CLINICIAN, ObservationSource.PATIENT, ObservationSource.SYSTEM),
             ObservationKind.POTASSIUM, EHR_OR_CLINICIAN,
             ObservationKind.EGFR, EHR_OR_CLINICIAN,
             ObservationKind.PREGNANCY_STATUS, EHR_OR_CLINICIAN,
@@ -92,6 +93,19 @@ class AssertionRightsTest {
             assertThat(ObservationSource.byCode(s.code())).isSameAs(s);
         }
         assertThatThrownBy(() -> ObservationSource.byCode("gateway")).hasMessageContaining("found gateway");
+    }
+
+    @Test
+    void aGatewaySigningInAsASystemIsAGatewayAndMaySendOnlyDeviceMeasurements() {
+        Actor gateway = new Actor("service-account-clinloop-gateway", null, Set.of("ehr-system", "device-gateway"), null, null);
+        assertThat(ObservationSource.of(gateway, "demo-jones", RIVERA_CARES_FOR_JONES)).contains(ObservationSource.DEVICE_GATEWAY);
+        assertThat(ObservationKind.BLOOD_PRESSURE.assertableBy(ObservationSource.DEVICE_GATEWAY)).isTrue();
+        for (ObservationKind lab : List.of(ObservationKind.POTASSIUM, ObservationKind.EGFR, ObservationKind.PREGNANCY_STATUS,
+                ObservationKind.SYMPTOM)) {
+            assertThat(ObservationIntake.refusal(lab, ObservationSource.DEVICE_GATEWAY, gateway)).as(lab.name()).get()
+                    .extracting(InputProblem::message).asString().contains("as device-gateway")
+                    .contains("a device gateway sends device measurements");
+        }
     }
 
     @Test

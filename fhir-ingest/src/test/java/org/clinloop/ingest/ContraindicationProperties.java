@@ -58,7 +58,8 @@ class ContraindicationProperties {
     }
 
     static Arbitrary<ObservationSource> untrusted() {
-        return Arbitraries.of(ObservationSource.PATIENT, ObservationSource.UNKNOWN, ObservationSource.SYSTEM);
+        return Arbitraries.of(ObservationSource.PATIENT, ObservationSource.DEVICE_GATEWAY, ObservationSource.UNKNOWN,
+                ObservationSource.SYSTEM);
     }
 
     static Arbitrary<ObservationSource> anySource() {
@@ -164,7 +165,7 @@ class ContraindicationProperties {
         TierDecision d = decide(step, bounds, new Contraindications(with(trusted, sent)).at(NOW));
         assertThat(d.tier()).as(d.fired().toString()).isEqualTo(Tier.BLOCKED);
         assertThat(d.fired().toString()).containsAnyOf("(ehr-system at", "(clinician at", "(patient at", "(unknown at",
-                "(system at");
+                "(system at", "(device-gateway at");
     }
 
     // --- helpers --------------------------------------------------------------------------

@@ -129,6 +129,25 @@ class SmartBackendIT {
     }
 
     @Test
+    void aGatewaysReadingsAreMarkedAsTheGatewaysAndItMayNotAssertALab() {
+        String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 1, null);
+        String gateway = clinic.gateway();
+        expect(api.post("/fhir/Observation", gateway, ClinLoopClient.FHIR_JSON,
+                FhirJson.bloodPressure(patient, ItEnvironment.hoursAgo(2), 136, 84).toString()), 201);
+        JsonNode stored = expect(api.get("/fhir/Observation?patient=" + patient, clinic.ehr()), 200).json()
+                .get("entry").get(0).get("resource");
+        assertThat(stored.at("/meta/tag").toString()).contains("device-gateway").contains("wearable gateway");
+
+        // A potassium (which could clear a contraindication) is not a device measurement: 403, nothing stored.
+        ClinLoopClient.Reply lab = api.post("/fhir/Observation", gateway, ClinLoopClient.FHIR_JSON, FhirJson.quantity(
+                patient, ItEnvironment.hoursAgo(1), "2823-3", "laboratory", 4.0, "mmol/L").toString());
+        assertThat(lab.status()).as(lab.body()).isEqualTo(403);
+        assertThat(lab.body()).contains("potassium").contains("as device-gateway").contains("not labs");
+        assertThat(expect(api.get("/fhir/Observation?patient=" + patient, clinic.ehr()), 200).json().get("total").asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
     void anEhrWithoutPatientUpdateMayNotUpdateAPatient() throws IOException {
         String patient = ItEnvironment.newPatient(Clinic.RIVERA, "dr-rivera", 1, null);
         List<String> allButUpdate = new ArrayList<>(KeycloakTokens.EHR_SCOPES);
