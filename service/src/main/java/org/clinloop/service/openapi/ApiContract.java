@@ -16,6 +16,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarInputStream;
@@ -25,6 +27,8 @@ import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.Paths;
 import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.media.MediaType;
 import org.eclipse.microprofile.openapi.models.media.Schema;
@@ -48,21 +52,88 @@ public class ApiContract implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
-        if (openAPI.getPaths() == null) {
+        if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
+        List<ResourceMethods.Operation> resources = ResourceMethods.of(clinloopClasses());
+        LOG.info("OpenAPI: " + resources.size() + " resource methods described");
         Map<String, ResourceMethods.Operation> byKey = new LinkedHashMap<>();
-        for (ResourceMethods.Operation op : ResourceMethods.of(clinloopClasses())) {
-            byKey.put(op.key(), op);
-        }
+        resources.forEach(op -> byKey.put(op.key(), op));
+        Set<String> applications = new TreeSet<>();
+        resources.forEach(op -> applications.add(op.application()));
+        Map<String, PathItem> placed = new TreeMap<>();
         openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
-            ResourceMethods.Operation resource = byKey.get(ResourceMethods.key(method.name(), path));
+            ResourceMethods.Operation resource = find(byKey, applications, method.name(), path);
             if (resource == null) {
                 LOG.warning("OpenAPI: no resource method for " + method + " " + path);
+                put(placed, path, method, operation);
                 return;
             }
-            describe(operation, resource, path);
+            describe(put(placed, resource.path(), method, operation), resource, resource.path());
         }));
+        Paths paths = OASFactory.createPaths();
+        placed.forEach(paths::addPathItem);
+        openAPI.setPaths(paths);
+    }
+
+    /**
+     * The resource method behind an operation of the generated document. With more than one JAX-RS
+     * application in the WAR the scanner may put every resource under one application's path; the
+     * operation is then found by its path within its application, under whichever owns it.
+     */
+    static ResourceMethods.Operation find(Map<String, ResourceMethods.Operation> byKey, Set<String> applications,
+                                          String method, String path) {
+        ResourceMethods.Operation direct = byKey.get(ResourceMethods.key(method, path));
+        if (direct != null) {
+            return direct;
+        }
+        String normalized = ResourceMethods.normalize(path);
+        Set<ResourceMethods.Operation> candidates = new LinkedHashSet<>();
+        for (String scanned : applications) {
+            String prefix = scanned.equals("/") ? "" : scanned;
+            if (normalized.equals(prefix) || normalized.startsWith(prefix + "/")) {
+                String within = normalized.substring(prefix.length());
+                for (String owner : applications) {
+                    ResourceMethods.Operation op = byKey.get(ResourceMethods.key(method, owner + "/" + within));
+                    if (op != null) {
+                        candidates.add(op);
+                    }
+                }
+            }
+        }
+        return candidates.size() == 1 ? candidates.iterator().next() : null;
+    }
+
+    /**
+     * Places an operation at its path; when the hand-written part of the contract has the same
+     * operation, the generated one is kept and takes the hand-written request body.
+     */
+    private static Operation put(Map<String, PathItem> placed, String path, PathItem.HttpMethod method,
+                                 Operation operation) {
+        PathItem item = placed.computeIfAbsent(path, p -> OASFactory.createPathItem());
+        Operation existing = item.getOperations() == null ? null : item.getOperations().get(method);
+        Operation kept = operation;
+        if (existing != null) {
+            boolean existingGenerated = existing.getResponses() != null && !existing.getResponses().getAPIResponses()
+                    .isEmpty();
+            Operation generated = existingGenerated ? existing : operation;
+            Operation written = existingGenerated ? operation : existing;
+            if (written.getRequestBody() != null) {
+                generated.setRequestBody(written.getRequestBody());
+            }
+            kept = generated;
+        }
+        switch (method) {
+            case GET -> item.setGET(kept);
+            case POST -> item.setPOST(kept);
+            case PUT -> item.setPUT(kept);
+            case DELETE -> item.setDELETE(kept);
+            case PATCH -> item.setPATCH(kept);
+            case HEAD -> item.setHEAD(kept);
+            case OPTIONS -> item.setOPTIONS(kept);
+            case TRACE -> item.setTRACE(kept);
+        }
+        return kept;
     }
 
     static void describe(Operation operation, ResourceMethods.Operation resource, String path) {
@@ -150,6 +221,7 @@ public class ApiContract implements OASFilter {
         } catch (IOException e) {
             LOG.warning("OpenAPI: cannot list the service's classes: " + e);
         }
+        LOG.info("OpenAPI: " + names.size() + " classes listed");
         List<Class<?>> out = new ArrayList<>();
         for (String name : names) {
             try {
@@ -161,38 +233,52 @@ public class ApiContract implements OASFilter {
         return out;
     }
 
-    private static Set<String> classNames(URL root) throws IOException {
-        Set<String> out = new LinkedHashSet<>();
+    private static Set<String> classNames(URL root) {
         String url = root.toString();
-        if (root.getProtocol().equals("file")) {
-            File dir = new File(URLDecoder.decode(root.getPath(), StandardCharsets.UTF_8));
-            File base = dir.getParentFile().getParentFile(); // above org/clinloop
-            try (Stream<java.nio.file.Path> files = Files.walk(dir.toPath())) {
-                files.filter(f -> f.toString().endsWith(".class")).forEach(f -> out.add(className(
-                        base.toPath().relativize(f).toString().replace(File.separatorChar, '/'))));
+        LOG.info("OpenAPI: listing classes under " + url);
+        Set<String> out = new LinkedHashSet<>();
+        try {
+            if (root.getProtocol().equals("file")) {
+                File dir = new File(URLDecoder.decode(root.getPath(), StandardCharsets.UTF_8));
+                File base = dir.getParentFile().getParentFile(); // above org/clinloop
+                try (Stream<java.nio.file.Path> files = Files.walk(dir.toPath())) {
+                    files.filter(f -> f.toString().endsWith(".class")).forEach(f -> out.add(className(
+                            base.toPath().relativize(f).toString().replace(File.separatorChar, '/'))));
+                }
+                return out;
             }
-            return out;
-        }
-        URLConnection connection = root.openConnection();
-        connection.setUseCaches(false);
-        if (connection instanceof JarURLConnection jar) {
-            try (JarFile file = jar.getJarFile()) {
-                file.stream().map(JarEntry::getName).filter(ApiContract::isClinloopClass).map(ApiContract::className)
-                        .forEach(out::add);
-            }
-            return out;
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("OpenAPI: cannot list " + url + ": " + e);
         }
         int bang = url.lastIndexOf("!/");
-        if (bang > 0) { // a jar inside the WAR: read it as a stream
+        // within the archive: "org/clinloop/" in a module jar, "WEB-INF/classes/org/clinloop/" in the WAR
+        String within = bang > 0 ? url.substring(bang + 2) : "org/clinloop/";
+        String base = within.endsWith("org/clinloop/") ? within.substring(0, within.length() - "org/clinloop/".length()) : "";
+        if (bang > 0) { // the archive itself, read as a stream (it may lie inside the WAR)
             try (InputStream in = new URL(url.substring(0, bang)).openStream();
                  JarInputStream entries = new JarInputStream(in)) {
                 for (JarEntry e = entries.getNextJarEntry(); e != null; e = entries.getNextJarEntry()) {
-                    if (isClinloopClass(e.getName())) {
-                        out.add(className(e.getName()));
+                    if (e.getName().startsWith(base) && isClinloopClass(e.getName().substring(base.length()))) {
+                        out.add(className(e.getName().substring(base.length())));
                     }
                 }
-            } catch (IOException e) {
-                LOG.warning("OpenAPI: cannot read " + url + ": " + e);
+            } catch (IOException | RuntimeException e) {
+                LOG.info("OpenAPI: cannot read " + url.substring(0, bang) + " as a stream: " + e);
+            }
+        }
+        if (out.isEmpty()) {
+            try {
+                URLConnection connection = root.openConnection();
+                connection.setUseCaches(false);
+                if (connection instanceof JarURLConnection jar) {
+                    try (JarFile file = jar.getJarFile()) {
+                        file.stream().map(JarEntry::getName).filter(n -> n.startsWith(base))
+                                .map(n -> n.substring(base.length())).filter(ApiContract::isClinloopClass)
+                                .map(ApiContract::className).forEach(out::add);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warning("OpenAPI: cannot list " + url + ": " + e);
             }
         }
         return out;

@@ -108,4 +108,16 @@ class ResourceMethodsTest {
                 new ResourceMethods.Access(false, true, List.of()), null);
         assertEquals(List.of("503"), ApiContract.errorStatuses(open, false));
     }
+
+    @Test
+    void anOperationScannedUnderTheWrongApplicationIsFoundUnderItsOwn() {
+        Map<String, ResourceMethods.Operation> byKey = ResourceMethods.of(List.of(Api.class, Hooks.class,
+                ThingResource.class, HookResource.class)).stream()
+                .collect(Collectors.toMap(ResourceMethods.Operation::key, o -> o));
+        Set<String> apps = Set.of("/api", "/hooks");
+        assertEquals("/api/things/{id}/approve",
+                ApiContract.find(byKey, apps, "POST", "/hooks/things/{id}/approve").path());
+        assertEquals("/api/things", ApiContract.find(byKey, apps, "GET", "/api/things").path());
+        assertEquals(null, ApiContract.find(byKey, apps, "DELETE", "/hooks/things"), "no such method");
+    }
 }
