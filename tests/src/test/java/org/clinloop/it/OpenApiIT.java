@@ -196,6 +196,17 @@ class OpenApiIT {
         assertThat(r.status()).as(r.body()).isEqualTo(201);
     }
 
+    @Test
+    void theViewerLoadsNothingFromElsewhere() throws Exception {
+        HttpResponse<String> r = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build().send(
+                HttpRequest.newBuilder(URI.create(ItEnvironment.SERVICE + "/openapi/ui/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        var external = java.util.regex.Pattern.compile("(?:src|href)\\s*=\\s*[\"']((?:https?:)?//[^\"']+)").matcher(r.body())
+                .results().map(m -> m.group(1)).toList();
+        assertThat(external).as("scripts and styles from other hosts").isEmpty();
+    }
+
     static void validate(SchemaRegistry registry, String where, JsonNode schema, JsonNode example, List<String> problems) {
         ObjectNode root = JSON.createObjectNode();
         root.putArray("allOf").add(schema);

@@ -62,6 +62,7 @@ public class ApiContract implements OASFilter {
         Set<String> applications = new TreeSet<>();
         resources.forEach(op -> applications.add(op.application()));
         Map<String, PathItem> placed = new TreeMap<>();
+        Map<Operation, ResourceMethods.Operation> found = new java.util.IdentityHashMap<>();
         openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
             ResourceMethods.Operation resource = find(byKey, applications, method.name(), path);
             if (resource == null) {
@@ -69,8 +70,9 @@ public class ApiContract implements OASFilter {
                 put(placed, path, method, operation);
                 return;
             }
-            describe(put(placed, resource.path(), method, operation), resource, resource.path());
+            found.put(put(placed, resource.path(), method, operation), resource);
         }));
+        found.forEach((operation, resource) -> describe(operation, resource, resource.path()));
         Paths paths = OASFactory.createPaths();
         placed.forEach(paths::addPathItem);
         openAPI.setPaths(paths);
@@ -114,8 +116,8 @@ public class ApiContract implements OASFilter {
         Operation existing = item.getOperations() == null ? null : item.getOperations().get(method);
         Operation kept = operation;
         if (existing != null) {
-            boolean existingGenerated = existing.getResponses() != null && !existing.getResponses().getAPIResponses()
-                    .isEmpty();
+            // The generated one has the responses; the written one's request body (with its example) wins.
+            boolean existingGenerated = responseCount(existing) >= responseCount(operation);
             Operation generated = existingGenerated ? existing : operation;
             Operation written = existingGenerated ? operation : existing;
             if (written.getRequestBody() != null) {
@@ -164,6 +166,11 @@ public class ApiContract implements OASFilter {
                 responses.addAPIResponse(status, outcome(description(status)));
             }
         }
+    }
+
+    private static int responseCount(Operation operation) {
+        return operation.getResponses() == null || operation.getResponses().getAPIResponses() == null ? 0
+                : operation.getResponses().getAPIResponses().size();
     }
 
     /** The error statuses an operation can answer: by what it takes and who may call it. */
