@@ -228,7 +228,7 @@ public class ApiContract implements OASFilter {
         } catch (IOException e) {
             LOG.warning("OpenAPI: cannot list the service's classes: " + e);
         }
-        LOG.info("OpenAPI: " + names.size() + " classes listed");
+        LOG.fine("OpenAPI: " + names.size() + " classes listed");
         List<Class<?>> out = new ArrayList<>();
         for (String name : names) {
             try {
@@ -242,7 +242,7 @@ public class ApiContract implements OASFilter {
 
     private static Set<String> classNames(URL root) {
         String url = root.toString();
-        LOG.info("OpenAPI: listing classes under " + url);
+        LOG.fine("OpenAPI: listing classes under " + url);
         Set<String> out = new LinkedHashSet<>();
         try {
             if (root.getProtocol().equals("file")) {
