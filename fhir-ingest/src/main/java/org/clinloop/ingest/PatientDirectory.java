@@ -136,13 +136,7 @@ public class PatientDirectory implements CareTeam {
         PatientRow row = existing.orElseGet(() -> new PatientRow(patientId));
         Patient stored = patient.copy();
         stored.setId(patientId);
-        stored.getMeta().setVersionId(String.valueOf(row.versionId() + 1)).setLastUpdated(Date.from(now));
-        Identifier ident = stored.getIdentifierFirstRep();
-        HumanName name = stored.getNameFirstRep();
-        String json = fhir.newJsonParser().encodeResourceToString(stored);
-        row.update(ident.getSystem(), ident.getValue(), name.getFamily(), name.getGivenAsSingleString(),
-                stored.hasBirthDate() ? stored.getBirthDate().toInstant().atZone(ZoneOffset.UTC).toLocalDate() : null,
-                stored.hasGender() ? stored.getGender().toCode() : null, practitioner, now, json);
+        String json = nextVersion(row, stored, practitioner, now);
         if (created) {
             store.insertPatient(row);
         }
@@ -193,13 +187,7 @@ public class PatientDirectory implements CareTeam {
         Patient stored = fhir.newJsonParser().parseResource(Patient.class, row.resourceJson());
         stored.setGeneralPractitioner(new ArrayList<>());
         stored.addGeneralPractitioner().setReference("Practitioner/" + to);
-        stored.getMeta().setVersionId(String.valueOf(row.versionId() + 1)).setLastUpdated(Date.from(now));
-        Identifier ident = stored.getIdentifierFirstRep();
-        HumanName name = stored.getNameFirstRep();
-        String json = fhir.newJsonParser().encodeResourceToString(stored);
-        row.update(ident.getSystem(), ident.getValue(), name.getFamily(), name.getGivenAsSingleString(),
-                stored.hasBirthDate() ? stored.getBirthDate().toInstant().atZone(ZoneOffset.UTC).toLocalDate() : null,
-                stored.hasGender() ? stored.getGender().toCode() : null, to, now, json);
+        String json = nextVersion(row, stored, to, now);
         audit.append(AuditEvent.of(AuditEventType.CARE_TEAM_CHANGED, clinician, patientId, Map.of(
                 "from", from, "to", to, "reason", CallerText.capped(reason.trim()), "version", row.versionId(),
                 "resourceHash", Fingerprints.sha256Hex(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
@@ -282,5 +270,17 @@ public class PatientDirectory implements CareTeam {
         } catch (AccessRefusedException e) {
             return false;
         }
+    }
+
+    /** Stamps {@code stored} as the row's next version, writes it into the row with its searchable fields, and returns its JSON. */
+    private String nextVersion(PatientRow row, Patient stored, String practitioner, Instant now) {
+        stored.getMeta().setVersionId(String.valueOf(row.versionId() + 1)).setLastUpdated(Date.from(now));
+        Identifier ident = stored.getIdentifierFirstRep();
+        HumanName name = stored.getNameFirstRep();
+        String json = fhir.newJsonParser().encodeResourceToString(stored);
+        row.update(ident.getSystem(), ident.getValue(), name.getFamily(), name.getGivenAsSingleString(),
+                stored.hasBirthDate() ? stored.getBirthDate().toInstant().atZone(ZoneOffset.UTC).toLocalDate() : null,
+                stored.hasGender() ? stored.getGender().toCode() : null, practitioner, now, json);
+        return json;
     }
 }
