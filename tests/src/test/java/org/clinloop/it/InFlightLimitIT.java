@@ -53,6 +53,9 @@ class InFlightLimitIT {
                 .connectTimeout(Duration.ofSeconds(10)).build();
         ExecutorService pool = Executors.newFixedThreadPool(BUNDLES);
         CountDownLatch go = new CountDownLatch(1);
+        // Every body is sent in two parts: the rest only once every request has begun (or after 10 s), so
+        // that all of them are in progress at once however fast the machine works through one.
+        CountDownLatch begun = new CountDownLatch(BUNDLES);
         List<Future<HttpResponse<String>>> sent = new ArrayList<>();
         try {
             for (int i = 0; i < BUNDLES; i++) {
@@ -62,7 +65,8 @@ class InFlightLimitIT {
                             .timeout(Duration.ofSeconds(180))
                             .header("Authorization", "Bearer " + token)
                             .header("Content-Type", ClinLoopClient.FHIR_JSON)
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                            .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
+                                    () -> heldBack(body, begun)), body.length)).build(),
                             HttpResponse.BodyHandlers.ofString());
                 }));
             }
@@ -114,5 +118,38 @@ class InFlightLimitIT {
                     60 + i % 40, "/min")).append(",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}");
         }
         return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code body}'s first 64 KiB at once, the rest once {@code begun} reaches zero (or after 10 s). */
+    static java.io.InputStream heldBack(byte[] body, CountDownLatch begun) {
+        int head = 64 * 1024;
+        java.io.InputStream rest = new java.io.InputStream() {
+            private java.io.InputStream bytes;
+
+            private java.io.InputStream bytes() throws java.io.IOException {
+                if (bytes == null) {
+                    begun.countDown();
+                    try {
+                        begun.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException();
+                    }
+                    bytes = new java.io.ByteArrayInputStream(body, head, body.length - head);
+                }
+                return bytes;
+            }
+
+            @Override
+            public int read() throws java.io.IOException {
+                return bytes().read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                return bytes().read(b, off, len);
+            }
+        };
+        return new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(body, 0, head), rest);
     }
 }
