@@ -227,14 +227,12 @@ public class ApprovalQueue {
                 .orElseThrow(() -> new TaskConflictException("Patient " + patientId + " has no regimen.", task));
         ProtocolLimits limits = Protocols.require(regimen.protocol());
         Instant now = clock.instant();
-        SafetyBounds bounds = store.activeBounds(patientId).orElseGet(() -> SafetyBounds.protocolDefault(patientId, limits));
-        DecisionContext context = recheckContext(patientId, now);
+        Recheck recheck = recheckFor(patientId, limits, now);
         List<StepOption> options = new java.util.ArrayList<>();
         for (int step = 0; step <= limits.ladder().highestStep(); step++) {
             boolean current = step == regimen.doseStep();
             List<String> refusals = current ? List.of("the current step: approve a hold as proposed, or reject")
-                    : modificationRefusals(rules.evaluate(new ProposedStep(task.fromStep(), step, 1.0), bounds, limits,
-                    context), step, limits);
+                    : modificationRefusals(evaluate(recheck, task.fromStep(), step), step, limits);
             options.add(new StepOption(step, limits.ladder().describe(step), current, step == task.toStep(),
                     !current && regimen.doseStep() == task.fromStep() && refusals.isEmpty(), refusals));
         }
@@ -273,8 +271,20 @@ public class ApprovalQueue {
      * @throws BoundsRefusedException when the patient has no reading in 30 days to check against
      */
     public TierDecision evaluateStep(String patientId, int fromStep, int toStep, ProtocolLimits limits, Instant now) {
-        SafetyBounds bounds = store.activeBounds(patientId).orElseGet(() -> SafetyBounds.protocolDefault(patientId, limits));
-        return rules.evaluate(new ProposedStep(fromStep, toStep, 1.0), bounds, limits, recheckContext(patientId, now));
+        return evaluate(recheckFor(patientId, limits, now), fromStep, toStep);
+    }
+
+    /** What a clinician's own step is re-checked against: loaded once, for one step or the whole ladder. */
+    private record Recheck(SafetyBounds bounds, ProtocolLimits limits, DecisionContext context) {
+    }
+
+    private Recheck recheckFor(String patientId, ProtocolLimits limits, Instant now) {
+        return new Recheck(store.activeBounds(patientId).orElseGet(() -> SafetyBounds.protocolDefault(patientId, limits)),
+                limits, recheckContext(patientId, now));
+    }
+
+    private TierDecision evaluate(Recheck recheck, int fromStep, int toStep) {
+        return rules.evaluate(new ProposedStep(fromStep, toStep, 1.0), recheck.bounds(), recheck.limits(), recheck.context());
     }
 
     /** The context a clinician's modification is re-checked in: the latest reading and what is known now. */
