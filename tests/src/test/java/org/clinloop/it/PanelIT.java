@@ -181,6 +181,22 @@ class PanelIT {
     }
 
     @Test
+    void theNewReadsDenyByDefault() {
+        String patient = clinic.patient(Clinic.LEE);
+        String model = clinic.ensureActiveModel();
+        for (String path : List.of("/api/live", "/api/audit/event-types", "/api/models/" + model + "/gates",
+                "/api/tasks/any-task/steps")) {
+            assertThat(api.get(path, null).status()).as("no token: " + path).isEqualTo(401);
+            assertThat(api.get(path, patient).status()).as("a patient: " + path).isEqualTo(403);
+        }
+        assertThat(api.get("/api/audit/event-types", clinic.clinician(Clinic.RIVERA)).status()).isEqualTo(403);
+        assertThat(api.get("/api/models/" + model + "/gates", clinic.clinician(Clinic.RIVERA)).status()).isEqualTo(403);
+        ClinLoopClient.Reply unknown = api.get("/api/models/no-such-model/gates", clinic.steward());
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().get("resourceType").asText()).isEqualTo("OperationOutcome");
+    }
+
+    @Test
     void onlyAClinicianReadsAPanelAndOnlyTheirOwn() {
         assertThat(api.get("/api/panel", null).status()).isEqualTo(401);
         assertThat(api.get("/api/panel", clinic.patient(Clinic.JONES)).status()).isEqualTo(403);
