@@ -187,7 +187,8 @@ class PanelIT {
         for (String path : List.of("/api/live", "/api/audit/event-types", "/api/models/" + model + "/gates",
                 "/api/tasks/any-task/steps")) {
             assertThat(api.get(path, null).status()).as("no token: " + path).isEqualTo(401);
-            assertThat(api.get(path, patient).status()).as("a patient: " + path).isEqualTo(403);
+            String accept = path.equals("/api/live") ? "text/event-stream" : "application/json";
+            assertThat(api.get(path, patient, accept).status()).as("a patient: " + path).isEqualTo(403);
         }
         assertThat(api.get("/api/audit/event-types", clinic.clinician(Clinic.RIVERA)).status()).isEqualTo(403);
         assertThat(api.get("/api/models/" + model + "/gates", clinic.clinician(Clinic.RIVERA)).status()).isEqualTo(403);
